@@ -88,6 +88,9 @@ func NewAcceleratorTable(overrides ...Accelerator) *AcceleratorTable {
 	for _, a := range append(append([]Accelerator(nil), Accelerators...), overrides...) {
 		key := normName(a.ID)
 		if i, ok := ids[key]; ok {
+			if len(a.Aliases) == 0 {
+				a.Aliases = t.list[i].Aliases
+			}
 			t.list[i] = a
 			continue
 		}
