@@ -28,6 +28,9 @@ type Rule struct {
 	Replaces []string
 	Layer    string   // id@version of the layer that states it
 	Pos      Position // where it is written
+	Path     string   // its field path in the layer file, e.g. rules[3]
+	// FieldPos locates the rule's fields (when, due, ...) in the layer file.
+	FieldPos map[string]Position
 
 	Define string     // definition: the name defined
 	Value  *expr.Expr // definition: its value
@@ -156,6 +159,16 @@ func (rb *Rulebook) Compile() error {
 	add := func(pos Position, field, format string, args ...any) {
 		probs = append(probs, Problem{Pos: pos, Field: field, Message: fmt.Sprintf(format, args...)})
 	}
+	at := func(r *Rule, field string) (Position, string) {
+		pos, ok := r.FieldPos[field]
+		if !ok {
+			pos = r.Pos
+		}
+		if r.Path != "" {
+			field = r.Path + "." + field
+		}
+		return pos, field
+	}
 	ids := map[string]*Rule{}
 	names := map[string]expr.Type{}
 	for _, f := range FactNames {
@@ -199,11 +212,13 @@ func (rb *Rulebook) Compile() error {
 	for _, r := range order {
 		t, err := r.Value.Check(names)
 		if err != nil {
-			add(r.Pos, "value", "%v", err)
+			pos, f := at(r, "value")
+			add(pos, f, "%v", err)
 			continue
 		}
 		if prev, ok := names[r.Define]; ok && prev != t && prev != expr.Any {
-			add(r.Pos, "value", "%s is a %s here but a %s in another rule", r.Define, t, prev)
+			pos, f := at(r, "value")
+			add(pos, f, "%s is a %s here but a %s in another rule", r.Define, t, prev)
 		}
 		if _, ok := names[r.Define]; !ok || names[r.Define] == expr.Any {
 			names[r.Define] = t
@@ -213,13 +228,14 @@ func (rb *Rulebook) Compile() error {
 		if e == nil {
 			return
 		}
+		pos, path := at(r, field)
 		got, err := e.Check(names)
 		if err != nil {
-			add(r.Pos, field, "%v", err)
+			add(pos, path, "%v", err)
 			return
 		}
 		if got != t && got != expr.Any {
-			add(r.Pos, field, "%s must be a %s expression, not a %s", field, t, got)
+			add(pos, path, "%s must be a %s expression, not a %s", field, t, got)
 		}
 	}
 	for _, r := range rb.Rules() {

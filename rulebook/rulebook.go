@@ -181,7 +181,10 @@ func ParseLayer(name string, data []byte) (*gpai.Layer, error) {
 		r := &gpai.Rule{ID: rf.ID, Kind: rf.Kind, Title: rf.Title, Citation: rf.Citation, Summary: strings.TrimSpace(rf.Summary),
 			Fix: rf.Fix, From: rf.From, Until: rf.Until, Replaces: rf.Replaces, Define: rf.Define, On: rf.On,
 			Field: rf.Field, Demands: rf.Demands, Severity: rf.Severity, Layer: l.ID + "@" + l.Version,
-			Pos: doc.Pos(fmt.Sprintf("rules[%d]", i))}
+			Pos: doc.Pos(fmt.Sprintf("rules[%d]", i)), Path: fmt.Sprintf("rules[%d]", i), FieldPos: map[string]gpai.Position{}}
+		for _, f := range []string{"value", "when", "due", "every", "end", "met", "define", "replaces"} {
+			r.FieldPos[f] = doc.Pos(at(f))
+		}
 		need := func(ok bool, field, msg string) {
 			if !ok {
 				probs = append(probs, gpai.Problem{Pos: doc.Pos(at(field)), Field: at(field), Message: msg})

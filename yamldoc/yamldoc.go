@@ -17,6 +17,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -209,6 +210,9 @@ func position(name string, n ast.Node) gpai.Position {
 
 const maxDepth = 100
 
+// floatRE is YAML 1.2's core-schema float, without the special values.
+var floatRE = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
 func (d *Doc) convert(n ast.Node, path []string, probs *gpai.Problems) any {
 	field := Path(path)
 	here := position(d.Name, n)
@@ -243,6 +247,16 @@ func (d *Doc) convert(n ast.Node, path []string, probs *gpai.Problems) any {
 	case *ast.InfinityNode, *ast.NanNode:
 		return bad("number is not finite", "write a finite number")
 	case *ast.StringNode:
+		// The YAML parser reads YAML 1.1 floats, which need a dot; YAML 1.2's
+		// core schema, which people write (7e9, 1e23), also reads a plain
+		// scalar with an exponent and no dot as a float.
+		if tk := n.GetToken(); tk != nil && tk.Type == token.StringType && floatRE.MatchString(n.Value) {
+			f, err := strconv.ParseFloat(n.Value, 64)
+			if err != nil || math.IsInf(f, 0) {
+				return bad("number is out of range", "write a finite number")
+			}
+			return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+		}
 		return n.Value
 	case *ast.LiteralNode:
 		if n.Value == nil {
