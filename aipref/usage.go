@@ -1,0 +1,199 @@
+package aipref
+
+import "strings"
+
+// MaxValueSize is the longest field or rule value the parsers read, 16 KiB.
+// A longer value is cut at the limit before parsing; a cut Content-Usage
+// dictionary usually fails to parse and so expresses nothing.
+const MaxValueSize = 16 << 10
+
+// Entry is one member of a Content-Usage dictionary.
+type Entry struct {
+	// Label is the member's key as written.
+	Label string
+	// Preference is Allow for the Token y, Disallow for the Token n, and
+	// Unknown for any other value (a String "n", a Token N or yes, a
+	// Boolean, a number, an inner list, or a bare key).
+	Preference Preference
+	// Value is the member's value and parameters as written, or "" for a
+	// bare key.
+	Value string
+}
+
+// Usage is a parsed Content-Usage header field value or robots.txt rule.
+type Usage struct {
+	Source Source
+	// Raw is the value parsed: the header field lines joined with ", ",
+	// or the rule's value after the path.
+	Raw string
+	// Entries holds the dictionary members in order. A repeated key keeps
+	// the last occurrence, as RFC 9651 requires. Entries is empty when the
+	// value failed to parse: every category is then unknown.
+	Entries []Entry
+	// Line is the robots.txt line of a rule, or 0.
+	Line int
+	// Path is the path pattern of a robots.txt rule, or "" for a rule
+	// without a path and for a header field.
+	Path string
+}
+
+// ParseHeader parses the Content-Usage header field. Several field lines are
+// combined as HTTP combines them, joined with ", ".
+//
+// When the value is not a valid Structured Field Dictionary, ParseHeader
+// returns a Usage with no entries, which makes every category unknown, and a
+// *SyntaxError. That includes upper-case keys (TRAIN-AI=n), spaces around =
+// and a trailing comma. The Usage is never nil.
+func ParseHeader(values ...string) (*Usage, error) {
+	u := &Usage{Source: SourceHeader, Raw: strings.Join(values, ", ")}
+	return u, u.parse(u.Raw, 0)
+}
+
+// ParseRule parses the value of a Content-Usage robots.txt rule, given by
+// the robots.txt reader as the text after the colon, and the rule's line.
+//
+// The value ends at the first "#". If it starts with "/", the path pattern
+// runs to the first space or tab and the rest is the preference; otherwise
+// the whole value is the preference and the rule has no path. A reader that
+// has already split the path may pass "path preference" joined by a space.
+// Errors are handled as by ParseHeader.
+func ParseRule(value string, line int) (*Usage, error) {
+	path, pref := splitRule(value)
+	u := &Usage{Source: SourceRobots, Raw: pref, Line: line, Path: path}
+	return u, u.parse(pref, line)
+}
+
+// splitRule splits a robots.txt value into its optional path and the rest.
+func splitRule(value string) (path, rest string) {
+	if i := strings.IndexByte(value, '#'); i >= 0 {
+		value = value[:i]
+	}
+	value = trimWS(strings.TrimRight(value, "\r\n"))
+	if strings.HasPrefix(value, "/") {
+		i := strings.IndexAny(value, " \t")
+		if i < 0 {
+			return value, ""
+		}
+		return value[:i], trimWS(value[i:])
+	}
+	return "", value
+}
+
+func (u *Usage) parse(s string, line int) error {
+	if len(s) > MaxValueSize {
+		s = s[:MaxValueSize]
+	}
+	members, off, msg := parseDictionary(s)
+	if msg != "" {
+		return &SyntaxError{Line: line, Offset: off, Value: s, Msg: msg}
+	}
+	u.Entries = make([]Entry, 0, len(members))
+	for _, m := range members {
+		e := Entry{Label: m.key, Value: m.text}
+		switch m.token {
+		case "y":
+			e.Preference = Allow
+		case "n":
+			e.Preference = Disallow
+		}
+		u.Entries = append(u.Entries, e)
+	}
+	return nil
+}
+
+// Get returns the preference stated for label, known or not, and Unknown
+// when the label is absent.
+func (u *Usage) Get(label string) Preference {
+	if u == nil {
+		return Unknown
+	}
+	for _, e := range u.Entries {
+		if e.Label == label {
+			return e.Preference
+		}
+	}
+	return Unknown
+}
+
+// Evidence returns the entry for the vocabulary category that p maps to, if
+// the usage states it. Labels the current vocabulary does not define are
+// never returned.
+func (u *Usage) Evidence(p Purpose) []Evidence {
+	label := p.label()
+	if u == nil || label == "" {
+		return nil
+	}
+	for _, e := range u.Entries {
+		if e.Label == label {
+			return []Evidence{{
+				Source:     u.Source,
+				Key:        e.Label,
+				Preference: e.Preference,
+				Value:      e.Value,
+				Raw:        u.Raw,
+				Line:       u.Line,
+				Path:       u.Path,
+			}}
+		}
+	}
+	return nil
+}
+
+// Scope returns the rule's path pattern.
+func (u *Usage) Scope() string {
+	if u == nil {
+		return ""
+	}
+	return u.Path
+}
+
+// Scoped is a robots.txt rule with an optional path pattern: a *Usage or a
+// *Signal.
+type Scoped interface {
+	comparable
+	// Scope returns the path pattern, or "" for a rule that covers every
+	// path.
+	Scope() string
+}
+
+// Applicable returns the rules of one robots.txt group that apply to the URL
+// or path u, as draft-ietf-aipref-attach section 4 selects them: the rules
+// whose path pattern matches with the most bytes (robots.txt longest match,
+// with "*" and "$" as in Allow and Disallow). Every rule of that length is
+// returned, so that conflicting rules with identical paths are all applied
+// and combined by Decide. Rules without a path cover every path with the
+// lowest specificity: they apply only when no path rule matches.
+//
+// The caller selects the group as RFC 9309 does, and passes only the rules
+// of that group. Preferences apply only to paths the group lets the crawler
+// fetch: for a disallowed path the caller must not call Decide with them.
+//
+// Applicable does not fall back from the longest rule to shorter ones for a
+// category the longest rule does not mention: the draft selects a rule, not
+// a value per category, so such a category is unknown.
+func Applicable[S Scoped](rules []S, u string) []S {
+	p := normalizePath(u)
+	best := -1
+	var out []S
+	var zero S
+	for _, r := range rules {
+		if r == zero {
+			continue
+		}
+		n := -1 // a rule without a path
+		if scope := r.Scope(); scope != "" {
+			pt := compilePattern(scope)
+			if !pt.match(p) {
+				continue
+			}
+			n = pt.length
+		}
+		switch {
+		case n > best:
+			best, out = n, append(out[:0], r)
+		case n == best:
+			out = append(out, r)
+		}
+	}
+	return out
+}
