@@ -105,7 +105,7 @@ func TestEstimateHardwarePeriodsSum(t *testing.T) {
 
 func TestEstimateDisagreement(t *testing.T) {
 	st := gpai.Stage{Name: "pre", Kind: "pre-training",
-		Architecture: &gpai.ArchitectureInputs{Parameters: 7e9, Tokens: 2e12},                           // 8.4e22
+		Architecture: &gpai.ArchitectureInputs{Parameters: 7e9, Tokens: 2e12},                      // 8.4e22
 		Hardware:     []gpai.HardwarePeriod{{GPUHours: 100000, PeakFLOPS: 1e15, Utilisation: 0.4}}} // 1.44e23
 	for _, tt := range []struct {
 		prefer, method string

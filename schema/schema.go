@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -58,8 +59,28 @@ type Schema struct {
 	raw map[string]any // the schema as a plain value, for suggestions
 }
 
-// Load compiles the embedded schema for the file kind name ("gpai.yaml").
+var (
+	mu       sync.Mutex
+	compiled = map[string]*Schema{}
+)
+
+// Load returns the embedded schema for the file kind name ("gpai.yaml"),
+// compiled once and shared: a Schema is safe for concurrent use.
 func Load(name string) (*Schema, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	if s, ok := compiled[name]; ok {
+		return s, nil
+	}
+	s, err := compile(name)
+	if err != nil {
+		return nil, err
+	}
+	compiled[name] = s
+	return s, nil
+}
+
+func compile(name string) (*Schema, error) {
 	src, err := Source(name)
 	if err != nil {
 		return nil, err
