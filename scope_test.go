@@ -335,3 +335,38 @@ func TestOmnibusLayer(t *testing.T) {
 		t.Errorf("classification changed: %v vs %v", before.Classification, after.Classification)
 	}
 }
+
+// Publicly reported models whose parameters and tokens are known: 6·P·D
+// against the figure their authors published, and the classification
+// that follows.
+func TestPublishedModels(t *testing.T) {
+	tests := []struct {
+		name           string
+		params, tokens float64
+		published      float64
+		gpai, systemic bool
+	}{
+		{"GPT-3 175B (Brown et al. 2020, Table D.1)", 175e9, 300e9, 3.14e23, true, false},
+		{"Chinchilla 70B (Hoffmann et al. 2022)", 70e9, 1.4e12, 5.76e23, true, false},
+		{"PaLM 540B (Chowdhery et al. 2022)", 540e9, 780e9, 2.56e24, true, false},
+		{"Llama 3.1 405B (Meta 2024: 3.8e25 FLOP)", 405e9, 15.6e12, 3.8e25, true, true},
+		{"Llama 2 7B (Touvron et al. 2023)", 6.7e9, 2e12, 8.04e22, false, false},
+		{"Guidelines example A", 3.8e9, 3.3e12, 7.5e22, false, false},
+		{"Guidelines example F", 2.5e9, 12e12, 1.8e23, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := facts(func(f *gpai.Facts) {
+				f.Model.Parameters = tt.params
+				f.Compute = &gpai.ComputeInputs{Stages: []gpai.Stage{{Name: "pre", Kind: "pre-training", Architecture: &gpai.ArchitectureInputs{Tokens: tt.tokens}}}}
+			})
+			s := assess(t, f, "2026-11-26")
+			if r := rel(s.Compute.TrainingFLOP, tt.published); r > 0.05 {
+				t.Errorf("6PD = %g, published %g: %.1f%% apart", s.Compute.TrainingFLOP, tt.published, 100*r)
+			}
+			if s.Classification.GPAI != tt.gpai || s.Classification.SystemicRisk != tt.systemic {
+				t.Errorf("classification = %v, want gpai=%t systemic_risk=%t", s.Classification, tt.gpai, tt.systemic)
+			}
+		})
+	}
+}
