@@ -86,7 +86,7 @@ func Run(ctx context.Context, d *gpai.Dossier, s *gpai.Scope, validators []gpai.
 // Validators returns the validators of this version of gpai, in the order
 // they run. A feature that adds a dossier file adds its validator here.
 func Validators() []gpai.Validator {
-	return []gpai.Validator{Obligations{}, Compute{}, Files{}}
+	return []gpai.Validator{Obligations{}, Compute{}, Data{}, Files{}}
 }
 
 // Obligations turns the state of every applicable obligation into
@@ -192,6 +192,7 @@ func (Compute) Validate(_ context.Context, d *gpai.Dossier, s *gpai.Scope) ([]gp
 // each. gpai.yaml is read by the loader itself.
 var knownFiles = map[string]string{
 	"gpai.yaml": "facts",
+	"data.yaml": "data",
 }
 
 // Files reports YAML files in the dossier that this version of gpai does

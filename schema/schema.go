@@ -33,6 +33,7 @@ var files embed.FS
 var Names = map[string]string{
 	"gpai.yaml":     "gpai.schema.json",
 	"rulebook.yaml": "rulebook.schema.json",
+	"data.yaml":     "data.schema.json",
 }
 
 // Source returns the JSON text of the schema for the file kind name

@@ -42,6 +42,8 @@ Start with:
 		m.scopeCommand(),
 		m.checkCommand(),
 		m.rulebookCommand(),
+		m.summaryCommand(),
+		m.crawlstatsCommand(),
 	)
 	return root
 }
