@@ -65,10 +65,10 @@ func findings(t *testing.T, dataYAML string, extra map[string]string) []gpai.Fin
 
 func TestDataFindings(t *testing.T) {
 	tests := []struct {
-		name    string
-		edit    func(string) string
-		extra   map[string]string
-		want    []string // substrings of "line:col: field: message", one per expected finding
+		name  string
+		edit  func(string) string
+		extra map[string]string
+		want  []string // substrings of "line:col: field: message", one per expected finding
 	}{
 		{"complete", func(s string) string { return s }, nil, nil},
 		{"crawled without details", func(s string) string {
