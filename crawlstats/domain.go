@@ -1,0 +1,210 @@
+package crawlstats
+
+import (
+	"bytes"
+	"net/netip"
+	"strings"
+
+	"github.com/gpai-project/gpai/cdx"
+	"golang.org/x/net/publicsuffix"
+)
+
+// RegisteredDomain returns the registered domain of a host name: its
+// eTLD+1 under the full Public Suffix List, ICANN and private sections
+// (foo.blogspot.com for a.foo.blogspot.com, example.co.uk for
+// www.example.co.uk). An IP address is its own domain, as is a host that
+// is itself a public suffix or not a valid name. The host is expected in
+// lower case without port, as cdx.AppendHost returns it.
+func RegisteredDomain(host string) string {
+	if strings.IndexByte(host, ':') >= 0 || isIPv4(host) {
+		if a, err := netip.ParseAddr(host); err == nil {
+			return a.String()
+		}
+		if strings.IndexByte(host, ':') >= 0 {
+			return host
+		}
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		return host
+	}
+	return d
+}
+
+func isIPv4(h string) bool {
+	if len(h) < 7 || len(h) > 15 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; c != '.' && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// tally is a domain's totals during a run: times are Unix seconds.
+type tally struct {
+	records, bytes int64
+	first, last    int64
+	name           string
+}
+
+// shard aggregates records on one goroutine.
+type shard struct {
+	doms     map[string]*tally
+	hosts    map[string]*tally // bounded cache: host → its domain's tally
+	maxHosts int
+	lastHost []byte
+	last     *tally
+	prevHost []byte
+	prev     *tally
+
+	lines, records, bytes int64
+	malformed             map[string]int64
+	examples              Stats // only Malformed and Examples are used
+	rec                   cdx.Record
+	fields                [][]byte
+	hostBuf               []byte
+}
+
+func newShard(maxHosts int) *shard {
+	return &shard{
+		doms:     make(map[string]*tally, 1024),
+		hosts:    make(map[string]*tally, 1024),
+		maxHosts: maxHosts,
+	}
+}
+
+// tallyOf returns the tally of host's registered domain.
+func (s *shard) tallyOf(host []byte) *tally {
+	if s.last != nil && bytes.Equal(host, s.lastHost) {
+		return s.last
+	}
+	// The previous host: www.example.com and example.com alternate in
+	// SURT order.
+	if s.prev != nil && bytes.Equal(host, s.prevHost) {
+		s.lastHost, s.prevHost = s.prevHost, s.lastHost
+		s.last, s.prev = s.prev, s.last
+		return s.last
+	}
+	t := s.hosts[string(host)]
+	if t == nil {
+		h := string(host)
+		t = s.domain(RegisteredDomain(h))
+		if len(s.hosts) >= s.maxHosts {
+			clear(s.hosts)
+		}
+		s.hosts[h] = t
+	}
+	s.lastHost, s.prevHost = s.prevHost, s.lastHost
+	s.prev = s.last
+	s.lastHost = append(s.lastHost[:0], host...)
+	s.last = t
+	return t
+}
+
+func (s *shard) domain(name string) *tally {
+	t := s.doms[name]
+	if t == nil {
+		t = &tally{first: 1<<63 - 1, last: -1 << 63, name: name}
+		s.doms[name] = t
+	}
+	return t
+}
+
+func (t *tally) add(length, unix int64) {
+	t.records++
+	t.bytes += length
+	t.first = min(t.first, unix)
+	t.last = max(t.last, unix)
+}
+
+func (t *tally) addNoTime(length int64) {
+	t.records++
+	t.bytes += length
+}
+
+func (s *shard) add(host []byte, length, unix int64) {
+	s.tallyOf(host).add(length, unix)
+	s.records++
+	s.bytes += length
+}
+
+func (s *shard) bad(kind, input string, offset int64, line []byte) {
+	s.examples.addMalformed(kind, 1, input, offset, line)
+}
+
+// flush moves the shard's totals into st.
+func (s *shard) flush(st *Stats) {
+	st.Lines += s.lines
+	if st.Domains == nil {
+		st.Domains = make(map[string]*Domain, len(s.doms))
+	}
+	var slab []Domain // new entries, allocated together
+	for _, t := range s.doms {
+		if t.records == 0 {
+			continue
+		}
+		st.Records += t.records
+		st.Bytes += t.bytes
+		d := st.Domains[t.name]
+		if d == nil {
+			if len(slab) == 0 {
+				slab = make([]Domain, min(len(s.doms), 4096))
+			}
+			d, slab = &slab[0], slab[1:]
+			st.Domains[t.name] = d
+		}
+		d.Records += t.records
+		d.Bytes += t.bytes
+		if t.first <= t.last {
+			first, last := unixTime(t.first), unixTime(t.last)
+			if d.First.IsZero() || first.Before(d.First) {
+				d.First = first
+			}
+			if last.After(d.Last) {
+				d.Last = last
+			}
+		}
+	}
+	st.Merge(&s.examples)
+}
+
+// Aggregator adds records to per-domain totals quickly: it caches the
+// registered domain of recently seen hosts and keeps times as integers.
+// An Aggregator is for one goroutine; give each goroutine its own and
+// merge their Stats.
+type Aggregator struct {
+	s *shard
+}
+
+// NewAggregator returns an Aggregator that caches the domains of up to
+// hostCache host names (0 means 1<<17).
+func NewAggregator(hostCache int) *Aggregator {
+	if hostCache <= 0 {
+		hostCache = DefaultConfig().HostCache
+	}
+	return &Aggregator{s: newShard(hostCache)}
+}
+
+// Add adds a valid record: the lower-case host name of its URL (without
+// port), its WARC record length and its capture time in Unix seconds.
+func (a *Aggregator) Add(host []byte, length, unix int64) {
+	a.s.lines++
+	a.s.add(host, length, unix)
+}
+
+// AddMalformed counts a malformed line of the given kind; the first few
+// are kept as examples.
+func (a *Aggregator) AddMalformed(kind, input string, offset int64, line []byte) {
+	a.s.lines++
+	a.s.bad(kind, input, offset, line)
+}
+
+// Stats returns the totals added so far.
+func (a *Aggregator) Stats() *Stats {
+	st := &Stats{Domains: map[string]*Domain{}}
+	a.s.flush(st)
+	return st
+}
