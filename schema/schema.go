@@ -31,9 +31,10 @@ var files embed.FS
 
 // Names lists the schemas by the file they describe.
 var Names = map[string]string{
-	"gpai.yaml":     "gpai.schema.json",
-	"rulebook.yaml": "rulebook.schema.json",
-	"data.yaml":     "data.schema.json",
+	"gpai.yaml":          "gpai.schema.json",
+	"rulebook.yaml":      "rulebook.schema.json",
+	"data.yaml":          "data.schema.json",
+	"documentation.yaml": "documentation.schema.json",
 }
 
 // Source returns the JSON text of the schema for the file kind name

@@ -210,6 +210,19 @@ func position(name string, n ast.Node) gpai.Position {
 
 const maxDepth = 100
 
+// jsonNumberRE matches number literals that JSON accepts as they are.
+var jsonNumberRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
+
+// rawNumber returns a number's literal as written when JSON accepts it, so
+// that the significant figures a person wrote (1.0e2) survive; "" if not.
+func rawNumber(n ast.Node) string {
+	tk := n.GetToken()
+	if tk == nil || !jsonNumberRE.MatchString(tk.Value) {
+		return ""
+	}
+	return tk.Value
+}
+
 // floatRE is YAML 1.2's core-schema float, without the special values.
 var floatRE = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
 
@@ -232,6 +245,9 @@ func (d *Doc) convert(n ast.Node, path []string, probs *gpai.Problems) any {
 	case *ast.BoolNode:
 		return n.Value
 	case *ast.IntegerNode:
+		if raw := rawNumber(n); raw != "" {
+			return json.Number(raw)
+		}
 		switch v := n.Value.(type) {
 		case int64:
 			return json.Number(strconv.FormatInt(v, 10))
@@ -242,6 +258,9 @@ func (d *Doc) convert(n ast.Node, path []string, probs *gpai.Problems) any {
 	case *ast.FloatNode:
 		if math.IsInf(n.Value, 0) || math.IsNaN(n.Value) {
 			return bad("number is not finite", "write a finite number")
+		}
+		if raw := rawNumber(n); raw != "" {
+			return json.Number(raw)
 		}
 		return json.Number(strconv.FormatFloat(n.Value, 'g', -1, 64))
 	case *ast.InfinityNode, *ast.NanNode:
@@ -254,6 +273,9 @@ func (d *Doc) convert(n ast.Node, path []string, probs *gpai.Problems) any {
 			f, err := strconv.ParseFloat(n.Value, 64)
 			if err != nil || math.IsInf(f, 0) {
 				return bad("number is out of range", "write a finite number")
+			}
+			if jsonNumberRE.MatchString(n.Value) {
+				return json.Number(n.Value)
 			}
 			return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
 		}

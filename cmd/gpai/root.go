@@ -44,6 +44,7 @@ Start with:
 		m.rulebookCommand(),
 		m.summaryCommand(),
 		m.crawlstatsCommand(),
+		m.docCommand(),
 	)
 	return root
 }
