@@ -45,6 +45,7 @@ Start with:
 		m.summaryCommand(),
 		m.crawlstatsCommand(),
 		m.docCommand(),
+		m.optoutCommand(),
 	)
 	return root
 }
