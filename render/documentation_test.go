@@ -19,7 +19,9 @@ import (
 // so that a rendered document shows exactly which items it contains.
 func marked() *gpai.Documentation {
 	m := func(n int) string { return fmt.Sprintf("MARKER%02dX", n) }
-	fig := func(n int) *gpai.Figure { return &gpai.Figure{Value: float64(n) * 1.1e9, Text: fmt.Sprintf("%d.1e9", n)} }
+	fig := func(n int) *gpai.Figure {
+		return &gpai.Figure{Value: float64(n) * 1.1e9, Text: fmt.Sprintf("%d.1e9", n)}
+	}
 	mag := 33
 	return &gpai.Documentation{
 		Document: gpai.DocumentHeader{Version: "1"},

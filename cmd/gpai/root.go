@@ -44,7 +44,9 @@ Start with:
 		m.rulebookCommand(),
 		m.summaryCommand(),
 		m.crawlstatsCommand(),
-		m.docCommand(),
+		m.docCommand(m.archiveDocCommands()...),
+		m.keysCommand(),
+		m.verifyCommand(),
 		m.optoutCommand(),
 	)
 	return root
