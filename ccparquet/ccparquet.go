@@ -1,9 +1,10 @@
 // Package ccparquet reads the columns that crawl statistics need from
 // Parquet files in the layout of Common Crawl's columnar URL index
 // (cc-index-table, https://github.com/commoncrawl/cc-index-table):
-// url_host_name, warc_record_length and fetch_time.
+// url_host_name, url_host_private_domain (if present), warc_record_length
+// and fetch_time.
 //
-// Only those three column chunks are read and decoded. A row group is read
+// Only those column chunks are read and decoded. A row group is read
 // with a RowGroupReader, so that row groups can be read in parallel:
 //
 //	f, err := ccparquet.Open(r, size)
@@ -27,9 +28,10 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 )
 
-// The columns that are read.
+// The columns that are read. ColumnDomain is optional.
 const (
 	ColumnHost      = "url_host_name"
+	ColumnDomain    = "url_host_private_domain"
 	ColumnLength    = "warc_record_length"
 	ColumnFetchTime = "fetch_time"
 )
@@ -45,11 +47,13 @@ type File struct {
 	timeUnit              int64
 	hostMaxDef, lenMaxDef int
 	timeMaxDef            int
+	domain, domMaxDef     int // domain is -1 without the column
 }
 
 // Open opens the Parquet file of the given size read through r and checks
 // that it has the columns url_host_name (string), warc_record_length
-// (integer) and fetch_time (timestamp).
+// (integer) and fetch_time (timestamp). The column
+// url_host_private_domain (string) is read too if the file has it.
 func Open(r io.ReaderAt, size int64) (f *File, err error) {
 	defer recoverError(&err)
 	pf, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
@@ -79,6 +83,14 @@ func Open(r io.ReaderAt, size int64) (f *File, err error) {
 		return nil, err
 	}
 	f.host, f.hostMaxDef = c.Index(), c.MaxDefinitionLevel()
+	f.domain = -1
+	if root.Column(ColumnDomain) != nil {
+		c, err = col(ColumnDomain, parquet.ByteArray)
+		if err != nil {
+			return nil, err
+		}
+		f.domain, f.domMaxDef = c.Index(), c.MaxDefinitionLevel()
+	}
 	c, err = col(ColumnLength, parquet.Int32, parquet.Int64)
 	if err != nil {
 		return nil, err
@@ -126,6 +138,12 @@ type Row struct {
 	// (other than -1) have equal Host. It is the index in the column
 	// chunk's dictionary, or -1 if the page is not dictionary-encoded.
 	HostID int32
+	// Domain is url_host_private_domain, the host's registered domain
+	// under the full Public Suffix List as Common Crawl computed it, or
+	// nil if it is NULL (as for IP addresses) or the file lacks the
+	// column. DomainID identifies it as HostID does Host.
+	Domain   []byte
+	DomainID int32
 	// Length is warc_record_length, or -1 if it is NULL.
 	Length int64
 	// Unix is fetch_time in seconds since 1970-01-01 UTC; HasTime is
@@ -140,6 +158,7 @@ type RowGroupReader struct {
 	f                  *File
 	n, i               int64
 	host, length, time column
+	domain             column
 	row                Row
 	err                error
 }
@@ -154,13 +173,17 @@ func (f *File) RowGroup(i int) (r *RowGroupReader) {
 	}()
 	rg := f.f.RowGroups()[i]
 	cc := rg.ColumnChunks()
-	return &RowGroupReader{
+	r = &RowGroupReader{
 		f:      f,
 		n:      rg.NumRows(),
 		host:   column{pages: cc[f.host].Pages(), maxDef: f.hostMaxDef, name: ColumnHost},
 		length: column{pages: cc[f.length].Pages(), maxDef: f.lenMaxDef, name: ColumnLength},
 		time:   column{pages: cc[f.fetch].Pages(), maxDef: f.timeMaxDef, name: ColumnFetchTime},
 	}
+	if f.domain >= 0 {
+		r.domain = column{pages: cc[f.domain].Pages(), maxDef: f.domMaxDef, name: ColumnDomain}
+	}
+	return r
 }
 
 // NumRows returns the number of rows in the row group.
@@ -191,26 +214,20 @@ func recoverError(err *error) {
 
 func (r *RowGroupReader) next() error {
 	row := &r.row
-	// host
-	c := &r.host
-	null, err := c.advance()
-	if err != nil {
+	var err error
+	if row.Host, row.HostID, err = r.host.bytes(); err != nil {
 		return err
 	}
-	if null {
-		row.Host, row.HostID = nil, -1
-	} else if c.dict {
-		id := c.idx[c.vi]
-		if id < 0 || int(id)+1 >= len(c.dictOffsets) {
-			return fmt.Errorf("%s: dictionary index %d out of range", c.name, id)
+	if r.domain.pages != nil {
+		if row.Domain, row.DomainID, err = r.domain.bytes(); err != nil {
+			return err
 		}
-		row.Host, row.HostID = c.dictData[c.dictOffsets[id]:c.dictOffsets[id+1]], id
 	} else {
-		row.Host, row.HostID = c.data[c.offsets[c.vi]:c.offsets[c.vi+1]], -1
+		row.Domain, row.DomainID = nil, -1
 	}
-	// length
-	c = &r.length
-	if null, err = c.advance(); err != nil {
+	c := &r.length
+	null, err := c.advance()
+	if err != nil {
 		return err
 	}
 	if null {
@@ -243,7 +260,7 @@ func (r *RowGroupReader) Err() error { return r.err }
 
 func (r *RowGroupReader) close() {
 	defer func() { recover() }()
-	for _, c := range []*column{&r.host, &r.length, &r.time} {
+	for _, c := range []*column{&r.host, &r.domain, &r.length, &r.time} {
 		c.release()
 		if c.pages != nil {
 			c.pages.Close()
@@ -365,6 +382,26 @@ func (c *column) nextPage() (err error) {
 		return fmt.Errorf("%s: %d values for %d rows", c.name, n, nonNull)
 	}
 	return nil
+}
+
+// bytes advances to the next row of a string column and returns its
+// value (nil if NULL) and dictionary index (or -1).
+func (c *column) bytes() ([]byte, int32, error) {
+	null, err := c.advance()
+	if err != nil || null {
+		return nil, -1, err
+	}
+	if c.dict {
+		id := c.idx[c.vi]
+		if id < 0 || int(id)+1 >= len(c.dictOffsets) {
+			return nil, -1, fmt.Errorf("%s: dictionary index %d out of range", c.name, id)
+		}
+		return c.dictData[c.dictOffsets[id]:c.dictOffsets[id+1]], id, nil
+	}
+	if c.offsets == nil {
+		return nil, -1, fmt.Errorf("%s: not a string column", c.name)
+	}
+	return c.data[c.offsets[c.vi]:c.offsets[c.vi+1]], -1, nil
 }
 
 func (c *column) int() (int64, error) {

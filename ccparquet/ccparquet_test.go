@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ func open(t testing.TB, b []byte) *ccparquet.File {
 
 type row struct {
 	Host   string
+	Domain string
 	ID     int32
 	Length int64
 	Unix   int64
@@ -37,7 +39,7 @@ func readAll(t testing.TB, f *ccparquet.File) []row {
 		rg := f.RowGroup(i)
 		for rg.Next() {
 			x := rg.Row()
-			rows = append(rows, row{string(x.Host), x.HostID, x.Length, x.Unix, x.HasTime})
+			rows = append(rows, row{string(x.Host), string(x.Domain), x.HostID, x.Length, x.Unix, x.HasTime})
 		}
 		if err := rg.Err(); err != nil {
 			t.Fatalf("row group %d: %v", i, err)
@@ -64,6 +66,10 @@ func TestTestdata(t *testing.T) {
 		sum += r.Length
 		if r.Host == "" || !r.Time || r.Unix < lo || r.Unix > hi {
 			t.Errorf("row %d = %+v", i, r)
+		}
+		ip := strings.Trim(r.Host, "0123456789.") == ""
+		if ip && r.Domain != "" || !ip && !strings.HasSuffix(r.Host, r.Domain) {
+			t.Errorf("row %d: host %q, domain %q", i, r.Host, r.Domain)
 		}
 		if r.ID >= 0 {
 			if h, ok := ids[r.ID]; ok && h != r.Host && i%100 != 0 {
@@ -104,9 +110,9 @@ func TestTypes(t *testing.T) {
 	}
 	got := readAll(t, open(t, b.Bytes()))
 	want := []row{
-		{"a.example.com", -1, 10, at.Unix(), true},
-		{"", -1, 20, at.Unix(), true},
-		{"b.example.com", -1, -1, at.Unix() + 3600, true},
+		{"a.example.com", "", -1, 10, at.Unix(), true},
+		{"", "", -1, 20, at.Unix(), true},
+		{"b.example.com", "", -1, -1, at.Unix() + 3600, true},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d rows, want %d", len(got), len(want))

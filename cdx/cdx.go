@@ -148,8 +148,11 @@ func (rec *Record) parseJSON(js []byte) Kind {
 			return BadJSON
 		}
 		ks := i + 1
-		j := stringEnd(js, ks)
+		j := closeQuote(js, ks)
 		if j < 0 {
+			if j == -2 {
+				return BadJSON
+			}
 			return TruncatedJSON
 		}
 		key := js[ks:j]
@@ -172,15 +175,12 @@ func (rec *Record) parseJSON(js []byte) Kind {
 		}
 		if js[i] == '"' {
 			vs := i + 1
-			q := bytes.IndexByte(js[vs:], '"')
+			q := closeQuote(js, vs)
 			if q < 0 {
-				return TruncatedJSON
-			}
-			q += vs
-			if js[q-1] == '\\' {
-				if q = stringEnd(js, vs); q < 0 {
-					return TruncatedJSON
+				if q == -2 {
+					return BadJSON
 				}
+				return TruncatedJSON
 			}
 			if k := rec.field(key, js[vs:q], true, len(js)); k != Valid {
 				return k
@@ -196,6 +196,9 @@ func (rec *Record) parseJSON(js []byte) Kind {
 			}
 			if i >= n {
 				return TruncatedJSON
+			}
+			if !validScalar(js[vs:i]) {
+				return BadJSON
 			}
 			rec.field(key, js[vs:i], false, 0)
 		}
@@ -217,6 +220,46 @@ func (rec *Record) parseJSON(js []byte) Kind {
 			return BadJSON
 		}
 	}
+}
+
+// validScalar reports whether v is a JSON number, true, false or null.
+func validScalar(v []byte) bool {
+	switch string(v) {
+	case "true", "false", "null":
+		return true
+	}
+	i := 0
+	if i < len(v) && v[i] == '-' {
+		i++
+	}
+	digits := func() bool {
+		s := i
+		for i < len(v) && '0' <= v[i] && v[i] <= '9' {
+			i++
+		}
+		return i > s
+	}
+	if i < len(v) && v[i] == '0' {
+		i++
+	} else if !digits() {
+		return false
+	}
+	if i < len(v) && v[i] == '.' {
+		i++
+		if !digits() {
+			return false
+		}
+	}
+	if i < len(v) && (v[i] == 'e' || v[i] == 'E') {
+		i++
+		if i < len(v) && (v[i] == '+' || v[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return false
+		}
+	}
+	return i == len(v)
 }
 
 func trailing(js []byte, i int) Kind {

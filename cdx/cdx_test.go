@@ -3,10 +3,12 @@ package cdx_test
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gpai-project/gpai/cdx"
 )
@@ -218,6 +220,17 @@ func FuzzParse(f *testing.F) {
 			}
 			if bytes.ContainsAny(rec.Host, " /%ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 				t.Fatalf("Parse(%q): host %q", b, rec.Host)
+			}
+			js := b[bytes.IndexByte(b, '{'):]
+			if !utf8.Valid(js) || bytes.ContainsFunc(js, func(r rune) bool { return r < 0x20 }) {
+				return // Parse is lenient about raw control bytes and invalid UTF-8
+			}
+			var m map[string]any
+			if err := json.Unmarshal(js, &m); err != nil {
+				t.Fatalf("Parse(%q) = Valid, but encoding/json: %v", b, err)
+			}
+			if u, ok := m["url"].(string); !ok || u != string(rec.URL) {
+				t.Fatalf("Parse(%q): URL %q, encoding/json %q", b, rec.URL, m["url"])
 			}
 		}
 		// parsing again into a used record gives the same result

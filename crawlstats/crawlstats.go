@@ -11,12 +11,21 @@
 //   - gzip-compressed CDXJ, including Common Crawl's shards of
 //     concatenated gzip members, whose members are decompressed in parallel;
 //   - Parquet in the layout of Common Crawl's columnar index (package
-//     ccparquet), reading only the host, length and time columns;
-//   - CSV or TSV URL lists with a size column (optionally gzip-compressed).
+//     ccparquet), reading only the host, domain, length and time columns;
+//     the registered domain is Common Crawl's url_host_private_domain
+//     unless Config.IgnoreDomainColumn is set;
+//   - CSV or TSV URL lists with a size column (optionally gzip-compressed);
+//   - WARC files (package warc), plain or compressed record by record; they
+//     are read on one goroutine.
 //
 // A record's bytes are its WARC record length (the CDXJ field "length",
-// the Parquet column warc_record_length): the size of the stored,
-// compressed capture. Malformed lines are counted by kind and skipped.
+// the Parquet column warc_record_length, the record's gzip member in a
+// WARC file): the size of the stored, compressed capture, as the
+// benchmark generator sums it. Malformed lines are counted by kind and
+// skipped. An IP address is its own domain; ports are ignored.
+//
+// Memory grows with the number of distinct domains, not with the input:
+// each worker keeps its domains' totals and a bounded cache of host names.
 //
 // The result, a Stats, can be written as JSON and merged with the Stats of
 // other shards of the same crawl; merging gives exactly the result of one
@@ -24,6 +33,7 @@
 package crawlstats
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -48,6 +58,7 @@ const (
 	FormatParquet Format = "parquet" // Common Crawl columnar index
 	FormatCSV     Format = "csv"     // comma-separated URL list with a size column
 	FormatTSV     Format = "tsv"     // tab-separated URL list with a size column
+	FormatWARC    Format = "warc"    // WARC file (read on one goroutine)
 )
 
 // Config configures Run.
@@ -55,8 +66,9 @@ type Config struct {
 	// Inputs are the files to read.
 	Inputs []string
 	// Format is the format of all inputs; FormatAuto detects each input's
-	// format: Parquet by its magic number, CSV and TSV by the file name
-	// extension (.csv, .tsv, optionally followed by .gz), CDXJ otherwise.
+	// format: Parquet and WARC by their first bytes (after decompression),
+	// CSV and TSV by the file name extension (.csv, .tsv, optionally
+	// followed by .gz), CDXJ otherwise.
 	Format Format
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
@@ -66,6 +78,11 @@ type Config struct {
 	// ChunkSize is the number of bytes of a plain file, or of compressed
 	// bytes of a gzip file, a worker takes at a time; 0 means 8 MiB.
 	ChunkSize int
+	// IgnoreDomainColumn computes the registered domain of Parquet rows
+	// from url_host_name with the Public Suffix List, as for the other
+	// formats, instead of taking url_host_private_domain from the file
+	// (computed by Common Crawl with the list of its day).
+	IgnoreDomainColumn bool
 	// Progress, if not nil, receives progress reports every
 	// ProgressInterval (0 means one second) and a summary at the end.
 	Progress io.Writer
@@ -152,7 +169,6 @@ func (r *runner) run(ctx context.Context) error {
 		if err := r.input(ctx, name); err != nil {
 			return err
 		}
-		r.prog.done.Add(0)
 	}
 	return nil
 }
@@ -174,6 +190,9 @@ func (r *runner) input(ctx context.Context, name string) error {
 	format := r.cfg.Format
 	if format == FormatAuto {
 		format = detect(name, magic[:n])
+		if isWARC(f, gz) {
+			format = FormatWARC
+		}
 	}
 	var lf lineFunc
 	header := false
@@ -182,11 +201,9 @@ func (r *runner) input(ctx context.Context, name string) error {
 		if gz {
 			return fmt.Errorf("crawlstats: %s: gzip-compressed Parquet: %w", name, ErrFormat)
 		}
-		err = r.parquet(ctx, name, f, size)
-		if err != nil {
-			return err
-		}
-		return nil
+		return r.parquet(ctx, name, f, size)
+	case FormatWARC:
+		return r.warcFile(ctx, name, f)
 	case FormatCDXJ:
 		lf = cdxjLine
 	case FormatCSV, FormatTSV:
@@ -206,6 +223,22 @@ func (r *runner) input(ctx context.Context, name string) error {
 		return fmt.Errorf("crawlstats: %s: %w", name, err)
 	}
 	return nil
+}
+
+// isWARC reports whether the file starts with a WARC version line, after
+// decompression if it is compressed.
+func isWARC(f io.ReaderAt, gz bool) bool {
+	var src io.Reader = io.NewSectionReader(f, 0, 1<<62)
+	if gz {
+		zr, err := gzip.NewReader(src)
+		if err != nil {
+			return false
+		}
+		src = zr
+	}
+	var b [5]byte
+	_, err := io.ReadFull(src, b[:])
+	return err == nil && string(b[:]) == "WARC/"
 }
 
 func detect(name string, magic []byte) Format {

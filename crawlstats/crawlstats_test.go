@@ -134,26 +134,28 @@ func TestTruth(t *testing.T) {
 		workers   int
 		chunk     int
 		malformed bool // the input has the malformed lines
+		psl       bool // IgnoreDomainColumn
 	}{
-		{"plain", plain, 0, 0, true},
-		{"plain/1 worker", plain, 1, 0, true},
-		{"plain/small chunks", plain, 3, 4093, true},
-		{"plain/tiny chunks", plain, 2, 97, true},
-		{"plain/no final newline", noNL, 2, 65536, true},
-		{"plain/CRLF", crlf, 2, 65536, true},
-		{"gzip members", gzPath, 0, 0, true},
-		{"gzip members/1 worker", gzPath, 1, 0, true},
-		{"gzip members/small ranges", gzPath, 3, 5000, true},
-		{"gzip members/tiny ranges", gzPath, 2, 600, true},
-		{"gzip single member", single, 2, 8192, true},
-		{"gzip members cutting lines", midLine, 2, 20000, true},
-		{"gzip members cutting lines/tiny ranges", midLine, 3, 300, true},
-		{"parquet", parquetPath, 0, 0, false},
-		{"parquet/1 worker", parquetPath, 1, 0, false},
+		{"plain", plain, 0, 0, true, false},
+		{"plain/1 worker", plain, 1, 0, true, false},
+		{"plain/small chunks", plain, 3, 4093, true, false},
+		{"plain/tiny chunks", plain, 2, 97, true, false},
+		{"plain/no final newline", noNL, 2, 65536, true, false},
+		{"plain/CRLF", crlf, 2, 65536, true, false},
+		{"gzip members", gzPath, 0, 0, true, false},
+		{"gzip members/1 worker", gzPath, 1, 0, true, false},
+		{"gzip members/small ranges", gzPath, 3, 5000, true, false},
+		{"gzip members/tiny ranges", gzPath, 2, 600, true, false},
+		{"gzip single member", single, 2, 8192, true, false},
+		{"gzip members cutting lines", midLine, 2, 20000, true, false},
+		{"gzip members cutting lines/tiny ranges", midLine, 3, 300, true, false},
+		{"parquet", parquetPath, 0, 0, false, false},
+		{"parquet/1 worker", parquetPath, 1, 0, false, false},
+		{"parquet/own PSL", parquetPath, 2, 0, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := run(t, crawlstats.Config{Inputs: []string{tt.input}, Workers: tt.workers, ChunkSize: tt.chunk})
+			st := run(t, crawlstats.Config{Inputs: []string{tt.input}, Workers: tt.workers, ChunkSize: tt.chunk, IgnoreDomainColumn: tt.psl})
 			if diff := cmp.Diff(string(truth), csvOf(t, st)); diff != "" {
 				t.Errorf("CSV differs from the truth (-want +got):\n%s", diff)
 			}
@@ -337,5 +339,22 @@ func TestProgress(t *testing.T) {
 	run(t, crawlstats.Config{Inputs: []string{gzPath}, Progress: &b})
 	if !strings.Contains(b.String(), "4957 records") {
 		t.Errorf("progress summary = %q, want the record count", b.String())
+	}
+}
+
+func TestWARC(t *testing.T) {
+	want := "domain,records,bytes\nexample.com,2,413\nfoo.blogspot.com,1,197\nexample.org,1,170\n"
+	for _, in := range []string{"testdata/sample.warc.gz"} {
+		st := run(t, crawlstats.Config{Inputs: []string{in}})
+		if diff := cmp.Diff(want, csvOf(t, st)); diff != "" {
+			t.Errorf("%s: CSV (-want +got):\n%s", in, diff)
+		}
+		if st.Lines != 5 || st.Malformed["bad_url"] != 1 {
+			t.Errorf("%s: lines %d, malformed %v", in, st.Lines, st.Malformed)
+		}
+		d := st.Domains["example.com"]
+		if d.First.Day() != 2 || d.Last.Day() != 4 {
+			t.Errorf("example.com first %v, last %v", d.First, d.Last)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -193,7 +192,7 @@ func (t *gzTask) member(off int64, verify bool) error {
 	t.emitted = false
 	holding := verify
 	for {
-		n, err := io.ReadFull(t.zr, t.out[:pieceSize])
+		n, err := readFull(t.zr, t.out[:pieceSize])
 		if n > 0 {
 			if holding {
 				t.held.Write(t.out[:n])
@@ -207,13 +206,10 @@ func (t *gzTask) member(off int64, verify bool) error {
 				t.sink.write(t.out[:n], off, false)
 			}
 		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF && n < pieceSize && t.zrDone() {
-			break
+		if err == io.EOF {
+			break // the member ended and its CRC-32 and length matched
 		}
 		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
 			return err
 		}
 	}
@@ -224,11 +220,16 @@ func (t *gzTask) member(off int64, verify bool) error {
 	return nil
 }
 
-// zrDone reports whether the decoder has reached the end of its member.
-// io.ReadFull turns a clean io.EOF after a short read into
-// io.ErrUnexpectedEOF; a further read tells the two apart.
-func (t *gzTask) zrDone() bool {
-	var b [1]byte
-	n, err := t.zr.Read(b[:])
-	return n == 0 && err == io.EOF
+// readFull reads into p until it is full or r returns an error, which it
+// returns as is: io.EOF after a short read too, unlike io.ReadFull.
+func readFull(r io.Reader, p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := r.Read(p[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }

@@ -168,7 +168,7 @@ func (r *runner) plain(ctx context.Context, input string, f io.ReaderAt, size in
 		off := int64(i) * cs
 		m := min(cs, size-off)
 		if int64(cap(bufs[w])) < m {
-			bufs[w] = make([]byte, cs)
+			bufs[w] = make([]byte, min(cs, size))
 		}
 		buf := bufs[w][:m]
 		if _, err := f.ReadAt(buf, off); err != nil && err != io.EOF {

@@ -23,12 +23,15 @@ func (r *runner) parquet(ctx context.Context, input string, f io.ReaderAt, size 
 		first[i] = at
 		at += pf.RowGroupNumRows(i)
 	}
-	ids := make([][]*tally, r.cfg.Workers) // dictionary index → tally
+	ids := make([][]*tally, r.cfg.Workers)  // host dictionary index → tally
+	dids := make([][]*tally, r.cfg.Workers) // domain dictionary index → tally
+	useDomain := !r.cfg.IgnoreDomainColumn
 	err = r.parallel(ctx, n, func(ctx context.Context, w, i int) error {
 		s := r.shards[w]
 		rg := pf.RowGroup(i)
-		cache := ids[w]
+		cache, dcache := ids[w], dids[w]
 		clear(cache)
+		clear(dcache)
 		row := first[i]
 		for rg.Next() {
 			if row&0xffff == 0 {
@@ -45,7 +48,19 @@ func (r *runner) parquet(ctx context.Context, input string, f io.ReaderAt, size 
 				s.bad("missing_length", input, row, x.Host)
 			default:
 				var t *tally
-				if id := int(x.HostID); id >= 0 {
+				if useDomain && x.Domain != nil {
+					if id := int(x.DomainID); id >= 0 {
+						if id >= len(dcache) {
+							dcache = append(dcache, make([]*tally, id+1-len(dcache))...)
+						}
+						if t = dcache[id]; t == nil {
+							t = s.domain(string(normalHost(x.Domain)))
+							dcache[id] = t
+						}
+					} else {
+						t = s.domain(string(normalHost(x.Domain)))
+					}
+				} else if id := int(x.HostID); id >= 0 {
 					if id >= len(cache) {
 						cache = append(cache, make([]*tally, id+1-len(cache))...)
 					}
@@ -67,7 +82,7 @@ func (r *runner) parquet(ctx context.Context, input string, f io.ReaderAt, size 
 			}
 			row++
 		}
-		ids[w] = cache
+		ids[w], dids[w] = cache, dcache
 		if rows > 0 {
 			r.prog.add(size * (row - first[i]) / rows)
 		}

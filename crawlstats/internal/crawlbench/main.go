@@ -1,7 +1,7 @@
 // Command crawlbench measures crawlstats on the benchmark data set and
 // the baselines it is compared with (see ../../BENCHMARKS.md).
 //
-//	crawlbench [-workers N] [-truth FILE] INPUT...   run crawlstats, compare with the truth CSV
+//	crawlbench [-workers N] [-psl] [-truth FILE] INPUT...   run crawlstats, compare with the truth CSV
 //	crawlbench -read FILE                             read the file's bytes and discard them
 //	crawlbench -gunzip FILE [-klauspost]              decompress on one goroutine and discard
 package main
@@ -31,6 +31,7 @@ func main() {
 	kp := flag.Bool("klauspost", false, "with -gunzip: use github.com/klauspost/compress/gzip")
 	progress := flag.Bool("progress", false, "report progress on stderr")
 	chunk := flag.Int("chunk", 0, "chunk size")
+	psl := flag.Bool("psl", false, "Parquet: compute domains with the PSL instead of reading url_host_private_domain")
 	out := flag.String("csv", "", "write the ranking as CSV")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile")
 	flag.Parse()
@@ -101,7 +102,7 @@ func main() {
 		report("gunzip (in: "+fmt.Sprint(size)+" bytes)", n, 0, t0)
 		return
 	}
-	cfg := crawlstats.Config{Inputs: flag.Args(), Workers: *workers, ChunkSize: *chunk}
+	cfg := crawlstats.Config{Inputs: flag.Args(), Workers: *workers, ChunkSize: *chunk, IgnoreDomainColumn: *psl}
 	if *progress {
 		cfg.Progress = os.Stderr
 	}
