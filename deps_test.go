@@ -19,6 +19,7 @@ var leaves = map[string][]string{
 	"noai":      nil,
 	"htmlmeta":  {"golang.org/x/net/html"},
 	"cdx":       nil,
+	"warc":      nil,
 	"ccparquet": {"github.com/parquet-go/parquet-go"},
 }
 

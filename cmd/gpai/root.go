@@ -44,7 +44,7 @@ Start with:
 		m.rulebookCommand(),
 		m.summaryCommand(),
 		m.crawlstatsCommand(),
-		m.docCommand(m.archiveDocCommands()...),
+		m.docCommand(append(m.archiveDocCommands(), m.interchangeCommands()...)...),
 		m.keysCommand(),
 		m.verifyCommand(),
 		m.optoutCommand(),
