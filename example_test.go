@@ -25,7 +25,7 @@ func ExampleAssess() {
 	// Output:
 	// gpai=true provider=true systemic_risk=false open_source_exempt=true
 	// ART91-AIO-REQUEST on-event <nil>
-	// ART53-1C-COPYRIGHT-POLICY upcoming 2027-01-15
+	// ART53-1C-COPYRIGHT-POLICY met 2027-01-15
 }
 
 func ExampleComputeInputs_Estimate() {

@@ -86,7 +86,7 @@ func Run(ctx context.Context, d *gpai.Dossier, s *gpai.Scope, validators []gpai.
 // Validators returns the validators of this version of gpai, in the order
 // they run. A feature that adds a dossier file adds its validator here.
 func Validators() []gpai.Validator {
-	return []gpai.Validator{Obligations{}, Compute{}, Documentation{}, Data{}, Files{}}
+	return []gpai.Validator{Obligations{}, Compute{}, Documentation{}, Data{}, Copyright{}, Files{}}
 }
 
 // Obligations turns the state of every applicable obligation into
@@ -194,6 +194,7 @@ var knownFiles = map[string]string{
 	"gpai.yaml":          "facts",
 	"data.yaml":          "data",
 	"documentation.yaml": "documentation",
+	"copyright.yaml":     "copyright",
 }
 
 // Files reports YAML files in the dossier that this version of gpai does

@@ -35,6 +35,7 @@ var Names = map[string]string{
 	"rulebook.yaml":      "rulebook.schema.json",
 	"data.yaml":          "data.schema.json",
 	"documentation.yaml": "documentation.schema.json",
+	"copyright.yaml":     "copyright.schema.json",
 }
 
 // Source returns the JSON text of the schema for the file kind name

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,11 +12,12 @@ import (
 
 	"github.com/gpai-project/gpai"
 	"github.com/gpai-project/gpai/dossier"
+	"github.com/gpai-project/gpai/render"
 	"github.com/gpai-project/gpai/rulebook"
 )
 
 // Kinds of document that gpai doc publish stores in the archive.
-var publishKinds = []string{"documentation", "summary"}
+var publishKinds = []string{"documentation", "summary", "copyright"}
 
 // publishArtifacts gathers what a publication of kind stores: the rendered
 // documents and the sources they were made from, with metadata and the
@@ -98,8 +100,35 @@ func (m *Main) publishArtifacts(ctx context.Context, dir string, kind string) (m
 		if !found {
 			return fail(gpai.Errorf(gpai.ENOTFOUND, "%s has no built summary: run gpai summary build %s first", dir, dir))
 		}
+	case "copyright":
+		d, cp, findings, err := loadCopyright(dir)
+		if err != nil {
+			return fail(err)
+		}
+		for _, f := range findings {
+			if f.Severity == gpai.SeverityError {
+				return fail(gpai.Errorf(gpai.EINVALID, "%s: %s; the policy is published only without errors (see gpai check %s)", f.Pos, f.Message, dir))
+			}
+		}
+		if err := read(gpai.CopyrightFile); err != nil {
+			return fail(err)
+		}
+		for _, k := range render.CopyrightDocs {
+			for _, format := range []string{"md", "html", "json"} {
+				doc, err := render.CopyrightDocument(d.Facts, cp, k)
+				if err != nil {
+					return fail(err)
+				}
+				var buf bytes.Buffer
+				if err := doc.Encode(&buf, format); err != nil {
+					return fail(&internalError{err})
+				}
+				files[fmt.Sprintf("copyright.%s.%s", k, format)] = buf.Bytes()
+			}
+		}
+		meta["policy_version"] = cp.Policy.Version
 	default:
-		return fail(&usageError{err: fmt.Errorf("unknown --kind %q: use documentation or summary", kind), hint: "--kind documentation"})
+		return fail(&usageError{err: fmt.Errorf("unknown --kind %q: use documentation, summary or copyright", kind), hint: "--kind documentation"})
 	}
 	return files, meta, retain, nil
 }

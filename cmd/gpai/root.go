@@ -45,6 +45,7 @@ Start with:
 		m.summaryCommand(),
 		m.crawlstatsCommand(),
 		m.docCommand(append(m.archiveDocCommands(), m.interchangeCommands()...)...),
+		m.copyrightCommand(),
 		m.keysCommand(),
 		m.verifyCommand(),
 		m.optoutCommand(),
