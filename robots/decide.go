@@ -147,26 +147,34 @@ func (f *File) Decide(agent, path string, p Profile) Decision {
 	if path == "" {
 		path = "/"
 	}
+	e := f.agents.find(agent)
 	switch p {
 	case RFC:
-		rs, scope := f.rfc.lookup(agent)
-		return decideRFC(rs, scope, path)
+		return f.decideRFC(e.rfc, e.rscope, path)
 	case Google:
-		gs, scope := f.google.lookup(agent)
-		return decideGoogle(gs, scope, path)
+		return f.decideGoogle(e.google, e.gscope, path)
 	}
-	rs, rscope := f.rfc.lookup(agent)
-	gs, gscope := f.google.lookup(agent)
-	if rs != nil && rs.twin == gs && path != "/robots.txt" && !needsNorm(path) {
-		// Both readings hold the same rules for this agent and the path
-		// reads the same under both: decide once.
-		return decideGoogle(gs, gscope, path)
+	if e.rfc >= 0 && e.rfc == e.google && path != "/robots.txt" {
+		// Both readings hold the same rules for this agent: if the path
+		// reads the same under both, decide once.
+		rs := &f.sets[e.google]
+		var m uint64
+		var norm bool
+		if rs.fwords > 0 {
+			m = pathMask(path)
+			norm = m&normClasses != 0
+		} else {
+			norm = needsNorm(path)
+		}
+		if !norm {
+			return f.decision(e.google, e.gscope, f.eval(rs, path, m), Google)
+		}
 	}
-	gd := decideGoogle(gs, gscope, path)
+	gd := f.decideGoogle(e.google, e.gscope, path)
 	if !gd.Allowed {
 		return gd
 	}
-	rd := decideRFC(rs, rscope, path)
+	rd := f.decideRFC(e.rfc, e.rscope, path)
 	if !rd.Allowed {
 		return rd
 	}
@@ -184,55 +192,68 @@ func (f *File) DecideURL(agent, rawURL string, p Profile) Decision {
 	return f.Decide(agent, Path(rawURL), p)
 }
 
-func decision(rs *ruleset, scope Scope, r *crule, p Profile) Decision {
+func (f *File) decision(set int32, scope Scope, ri int32, p Profile) Decision {
 	d := Decision{Allowed: true, Profile: p, Scope: scope}
-	if rs != nil {
-		d.Groups = rs.groupLines
+	if set >= 0 {
+		d.Groups = f.sets[set].groupLines
 	}
-	if r != nil {
-		d.Allowed = r.allow
-		d.Rule = Rule{Line: int(r.line), Kind: Disallow, Pattern: r.raw}
-		if r.allow {
+	if ri >= 0 {
+		r := &f.rules[ri]
+		allow := r.flags&fAllow != 0
+		d.Allowed = allow
+		d.Rule = Rule{Line: int(r.line), Kind: Disallow, Pattern: f.src[r.raw : r.raw+r.rawn]}
+		if allow {
 			d.Rule.Kind = Allow
 		}
-		d.IndexRule = r.derived
+		d.IndexRule = r.flags&fDerived != 0
 	}
 	return d
 }
 
-func decideGoogle(rs *ruleset, scope Scope, path string) Decision {
-	if rs == nil {
+func (f *File) decideGoogle(set int32, scope Scope, path string) Decision {
+	if set < 0 {
 		return Decision{Allowed: true, Profile: Google}
 	}
-	return decision(rs, scope, rs.eval(path), Google)
+	rs := &f.sets[set]
+	var m uint64
+	if rs.fwords > 0 {
+		m = pathMask(path)
+	}
+	return f.decision(set, scope, f.eval(rs, path, m), Google)
 }
 
-func decideRFC(rs *ruleset, scope Scope, path string) Decision {
+// decideRFC decides under RFC 9309.
+func (f *File) decideRFC(set int32, scope Scope, path string) Decision {
 	if needsNorm(path) {
-		return decideRFCNorm(rs, scope, path)
+		return f.decideRFCNorm(set, scope, path)
 	}
-	return decideRFCPath(rs, scope, path)
+	return f.decideRFCPath(set, scope, path)
 }
 
 // decideRFCNorm normalises path on the stack; it is kept apart so that
 // paths that need no normalisation do not pay for clearing the buffer.
 //
 //go:noinline
-func decideRFCNorm(rs *ruleset, scope Scope, path string) Decision {
+func (f *File) decideRFCNorm(set int32, scope Scope, path string) Decision {
 	var buf [512]byte
-	return decideRFCPath(rs, scope, bytesString(appendRFC(buf[:0], path)))
+	return f.decideRFCPath(set, scope, bytesString(appendRFC(buf[:0], path)))
 }
 
-func decideRFCPath(rs *ruleset, scope Scope, path string) Decision {
+func (f *File) decideRFCPath(set int32, scope Scope, path string) Decision {
 	if path == "/robots.txt" {
-		d := decision(rs, scope, nil, RFC)
+		d := f.decision(set, scope, -1, RFC)
 		d.Implicit = true
 		return d
 	}
-	if rs == nil {
+	if set < 0 {
 		return Decision{Allowed: true, Profile: RFC}
 	}
-	return decision(rs, scope, rs.eval(path), RFC)
+	rs := &f.sets[set]
+	var m uint64
+	if rs.fwords > 0 {
+		m = pathMask(path)
+	}
+	return f.decision(set, scope, f.eval(rs, path, m), RFC)
 }
 
 // GroupsFor returns the indices in f.Groups of the groups that apply to
@@ -241,11 +262,11 @@ func decideRFCPath(rs *ruleset, scope Scope, path string) Decision {
 // Content-Signal, Crawl-delay) that apply to a crawler. The slice is shared
 // and must not be modified.
 func (f *File) GroupsFor(agent string) ([]int, Scope) {
-	rs, scope := f.rfc.lookup(agent)
-	if rs == nil {
+	e := f.agents.find(agent)
+	if e.rfc < 0 {
 		return nil, ScopeNone
 	}
-	return rs.groupIdx, scope
+	return f.sets[e.rfc].groupIdx, e.rscope
 }
 
 // CrawlDelay returns the crawl delay that applies to agent under RFC 9309

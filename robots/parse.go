@@ -2,7 +2,6 @@ package robots
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -136,10 +135,11 @@ type File struct {
 	// rest was ignored.
 	Truncated bool
 
-	src    string
-	rfc    reading
-	google reading
-	delays []delay
+	src    string     // the file
+	norm   string     // patterns that normalisation changed
+	rules  []crule    // the compiled rules of both readings
+	sets   []ruleset  // the rule sets of both readings
+	agents agentTable // the rule sets of each agent token
 }
 
 type delay struct {
@@ -179,17 +179,35 @@ func ParseString(s string) *File {
 
 const bom = "\xEF\xBB\xBF"
 
+// A parser holds the state of one parse: the file being built and the
+// groups of both readings.
+type parser struct {
+	f      *File
+	rb, gb builder
+	// gvals holds Google's value of the records whose value differs under
+	// Google's reading (NUL bytes, VT or FF, over-long lines); it is nil
+	// for almost every file.
+	gvals  map[int32]string
+	delays []delay
+
+	norm    []byte   // normalised patterns, which become File.norm
+	scratch []int32  // the rules of a rule set being made
+	ints    []int    // arena of ruleset.groupLines and groupIdx
+	idx     []int32  // arena of ruleset.idx and off
+	cnt     []int32  // counters of the counting sorts
+	needs   []uint64 // arena of ruleset.fneed
+}
+
 func parse(src string, truncated bool) *File {
 	if len(src) > MaxSize {
 		src = src[:MaxSize]
 	}
 	f := &File{src: src, Size: len(src), Truncated: truncated}
 	if truncated {
-		f.warn(0, fmt.Sprintf("file longer than %d bytes; the rest is ignored", MaxSize))
+		f.warn(0, "file longer than "+strconv.Itoa(MaxSize)+" bytes; the rest is ignored")
 	}
 	f.Records = make([]Record, 0, strings.Count(src, "\n")+1)
-	rb := newBuilder(false)
-	gb := newBuilder(true)
+	p := &parser{f: f, rb: newBuilder(false), gb: newBuilder(true)}
 
 	// Google skips any leading part of a byte-order mark; the RFC reading
 	// skips only a complete one.
@@ -201,6 +219,11 @@ func parse(src string, truncated bool) *File {
 	if strings.HasPrefix(src, bom) {
 		rStart = 3
 	}
+	// Lines read the same under both readings, up to the choice of key and
+	// value, unless the file has a NUL, VT or FF byte, the line is too long
+	// for Google's parser or it starts with a partial byte-order mark.
+	odd := strings.IndexByte(src, 0) >= 0 || strings.IndexByte(src, '\v') >= 0 ||
+		strings.IndexByte(src, '\f') >= 0
 
 	nextCR, nextLF := -1, -1
 	lineNo := 0
@@ -225,7 +248,11 @@ func parse(src string, truncated bool) *File {
 		if lineNo == 1 {
 			rs, gs = rStart, gStart
 		}
-		f.line(lineNo, src[rs:end], src[gs:end], &rb, &gb)
+		if odd || rs != gs || end-gs > maxGoogleLine {
+			p.line(lineNo, src[rs:end], src[gs:end])
+		} else {
+			p.fastLine(lineNo, src[rs:end])
+		}
 		if end >= len(src) {
 			break
 		}
@@ -237,29 +264,62 @@ func parse(src string, truncated bool) *File {
 	if gStart > 0 && gStart < 3 {
 		f.warn(1, "partial UTF-8 byte-order mark at the start; Google's parser skips it, RFC 9309 does not")
 	}
-	f.Groups = rb.publicGroups()
-	for _, cd := range f.delays {
+	f.Groups = p.rb.publicGroups(f.Records)
+	for _, cd := range p.delays {
 		f.crawlDelay(&f.Groups[cd.group], cd.line, cd.value)
 	}
-	f.delays = nil
-	f.rfc = rb.compile()
-	f.google = gb.compile()
-	linkTwins(&f.rfc, &f.google)
+	p.compile()
 	return f
 }
+
+// canWarn reports whether f.warn would still record a warning.
+func (f *File) canWarn() bool { return len(f.Warnings) <= maxWarnings }
 
 func (f *File) warn(line int, msg string) {
 	switch {
 	case len(f.Warnings) < maxWarnings:
+		if f.Warnings == nil {
+			f.Warnings = make([]Warning, 0, 8)
+		}
 		f.Warnings = append(f.Warnings, Warning{Line: line, Msg: msg})
 	case len(f.Warnings) == maxWarnings:
 		f.Warnings = append(f.Warnings, Warning{Line: line, Msg: "too many warnings; the rest are omitted"})
 	}
 }
 
+// fastLine parses a line that reads the same under both readings: it has
+// no NUL, VT or FF byte, no partial byte-order mark and is short enough
+// for Google's parser. Both readings then trim the same white space and
+// split at the same colon.
+func (p *parser) fastLine(n int, s string) {
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		s = s[:i]
+	}
+	s = trimWS(s)
+	if s == "" {
+		return // blank or comment
+	}
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		key, val := trimWS(s[:i]), trimWS(s[i+1:])
+		if key == "" {
+			p.f.warn(n, "no key and value; line ignored")
+			return
+		}
+		p.record(n, true, key, val, true, rfcKind(key), key, val, true, googleKind(key), true)
+		return
+	}
+	gKey, gVal, gOK := googleSplit(s)
+	gKind := Invalid
+	if gOK {
+		gKind = googleKind(gKey)
+	}
+	p.record(n, true, "", "", false, Invalid, gKey, gVal, gOK, gKind, false)
+}
+
 // line parses one line: r is the line as the RFC reading sees it, g as
 // Google's parser sees it (they differ only in a byte-order mark).
-func (f *File) line(n int, r, g string, rb, gb *builder) {
+func (p *parser) line(n int, r, g string) {
+	f := p.f
 	// RFC 9309 reading.
 	if i := strings.IndexByte(r, '#'); i >= 0 {
 		r = r[:i]
@@ -281,7 +341,7 @@ func (f *File) line(n int, r, g string, rb, gb *builder) {
 	// Google's reading.
 	if len(g) > maxGoogleLine {
 		g = g[:maxGoogleLine]
-		f.warn(n, fmt.Sprintf("line longer than %d bytes; Google's parser ignores the rest of it", maxGoogleLine))
+		f.warn(n, "line longer than "+strconv.Itoa(maxGoogleLine)+" bytes; Google's parser ignores the rest of it")
 	}
 	if i := strings.IndexByte(g, 0); i >= 0 {
 		g = g[:i]
@@ -295,32 +355,48 @@ func (f *File) line(n int, r, g string, rb, gb *builder) {
 	if gOK {
 		gKind = googleKind(gKey)
 	}
+	p.record(n, r != "", rKey, rVal, rOK, rKind, gKey, gVal, gOK, gKind, false)
+}
 
-	if r == "" && !gOK {
+// record takes the two readings of line n, warns about it and adds it to
+// the records and to the groups of both readings. nonBlank reports that
+// the RFC reading of the line is not blank, same that both readings have
+// the same key and value.
+func (p *parser) record(n int, nonBlank bool, rKey, rVal string, rOK bool, rKind Kind, gKey, gVal string, gOK bool, gKind Kind, same bool) {
+	f := p.f
+	if !nonBlank && !gOK {
 		return // blank or comment
 	}
 	if !rOK && !gOK {
 		f.warn(n, "no key and value; line ignored")
 		return
 	}
-	if rKind == Allow || rKind == Disallow {
-		for i := 0; i < len(rVal); i++ {
-			if c := rVal[i]; c <= ' ' || c == 0x7F {
-				f.warn(n, fmt.Sprintf("%s pattern %q contains white space or a control character; RFC 9309 skips the line", rKind, rVal))
-				rKind = Invalid
-				break
-			}
+	if (rKind == Allow || rKind == Disallow) && hasSpaceOrControl(rVal) {
+		if f.canWarn() {
+			f.warn(n, rKind.String()+" pattern "+strconv.Quote(rVal)+" contains white space or a control character; RFC 9309 skips the line")
 		}
+		rKind = Invalid
 	}
 	if !rOK {
-		f.warn(n, fmt.Sprintf("no colon; RFC 9309 skips the line, Google's parser reads it as %s", gKind))
+		if f.canWarn() {
+			f.warn(n, "no colon; RFC 9309 skips the line, Google's parser reads it as "+gKind.String())
+		}
 	} else if rKind != gKind && gKind != Invalid && gKind != Sitemap && rKind != Invalid {
-		f.warn(n, fmt.Sprintf("key %q is %s under RFC 9309 but %s for Google's parser", rKey, rKind, gKind))
+		if f.canWarn() {
+			f.warn(n, "key "+strconv.Quote(rKey)+" is "+rKind.String()+" under RFC 9309 but "+gKind.String()+" for Google's parser")
+		}
 	}
 
+	ri := int32(len(f.Records))
 	rec := Record{Line: n, Kind: rKind, Google: gKind}
 	if rOK {
 		rec.Key, rec.Value = rKey, rVal
+		if !same && (gKind == UserAgent || gKind == Allow || gKind == Disallow) && gVal != rVal {
+			if p.gvals == nil {
+				p.gvals = make(map[int32]string)
+			}
+			p.gvals[ri] = gVal
+		}
 	} else {
 		rec.Key, rec.Value = gKey, gVal
 	}
@@ -328,38 +404,76 @@ func (f *File) line(n int, r, g string, rb, gb *builder) {
 	// RFC grouping.
 	switch rKind {
 	case UserAgent:
-		if !isProductToken(rVal) {
-			f.warn(n, fmt.Sprintf("user-agent %q is not an RFC 9309 product token", rVal))
+		if !isProductToken(rVal) && f.canWarn() {
+			f.warn(n, "user-agent "+strconv.Quote(rVal)+" is not an RFC 9309 product token")
 		}
-		rb.userAgent(n, rVal)
+		p.rb.userAgent(n, ri)
 	case Allow, Disallow:
-		if !rb.rule(n, rKind, rVal) {
+		if !p.rb.rule(ri) {
 			f.warn(n, "rule before the first user-agent line; ignored")
 		}
-	}
-	rec.Group = rb.cur
-	if rb.cur >= 0 && rKind != UserAgent && rKind != Allow && rKind != Disallow {
-		if rOK && strings.EqualFold(rKey, "crawl-delay") {
-			f.delays = append(f.delays, delay{rb.cur, n, rVal})
+	default:
+		if p.rb.cur >= 0 && rOK && len(rKey) == len("crawl-delay") && equalFoldASCII(rKey, "crawl-delay") {
+			p.delays = append(p.delays, delay{p.rb.cur, n, rVal})
 		}
 	}
+	rec.Group = p.rb.cur
 
 	// Google's grouping.
 	switch gKind {
 	case UserAgent:
-		gb.userAgent(n, gVal)
+		p.gb.userAgent(n, ri)
 	case Allow, Disallow:
-		gb.rule(n, gKind, gVal)
+		p.gb.rule(ri)
 	case Sitemap:
+		if f.Sitemaps == nil {
+			f.Sitemaps = make([]string, 0, 16)
+		}
 		f.Sitemaps = append(f.Sitemaps, gVal)
 	}
 	f.Records = append(f.Records, rec)
 }
 
+// hasSpaceOrControl reports whether s has a byte <= ' ' or DEL.
+func hasSpaceOrControl(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	n := len(s)
+	if n < 8 {
+		for i := 0; i < n; i++ {
+			if c := s[i]; c <= ' ' || c == 0x7F {
+				return true
+			}
+		}
+		return false
+	}
+	// (w - 0x21s) &^ w has a high bit set for every byte < 0x21 (and
+	// maybe for bytes above one); a DEL byte is a zero byte of w ^ 0x7Fs.
+	var acc uint64
+	for i := 0; i < n-8; i += 8 {
+		w := word(s, i)
+		x := w ^ 0x7F*ones
+		acc |= (w-0x21*ones)&^w | (x-ones)&^x
+	}
+	w := word(s, n-8)
+	x := w ^ 0x7F*ones
+	acc |= (w-0x21*ones)&^w | (x-ones)&^x
+	return acc&highs != 0
+}
+
+// gval returns Google's value of record i.
+func (p *parser) gval(i int32) string {
+	if p.gvals != nil {
+		if v, ok := p.gvals[i]; ok {
+			return v
+		}
+	}
+	return p.f.Records[i].Value
+}
+
 func (f *File) crawlDelay(g *Group, n int, v string) {
 	d, err := strconv.ParseFloat(v, 64)
 	if err != nil || d < 0 || math.IsNaN(d) || math.IsInf(d, 0) || v == "" || !isDecimal(v) {
-		f.warn(n, fmt.Sprintf("crawl-delay %q is not a non-negative decimal number", v))
+		f.warn(n, "crawl-delay "+strconv.Quote(v)+" is not a non-negative decimal number")
 		return
 	}
 	if g.CrawlDelayLine != 0 {
@@ -441,7 +555,51 @@ func googleSplit(line string) (key, value string, ok bool) {
 	return key, trimGoogle(line[sep+1:]), true
 }
 
+// Lower-cased keys as little-endian words, for rfcKind and googleKind.
+var (
+	wUserAgen = load8("user-age") // user-agent
+	wUseragen = load8("useragen") // useragent
+	wUser_age = load8("user age") // user agent
+	wAllow    = load8Short("allow")
+	wDisallow = load8("disallow")
+	wDissallo = load8("dissallo") // dissallow
+	wDissalow = load8("dissalow")
+	wDisalow  = load8Short("disalow")
+	wDiasllow = load8("diasllow")
+	wDisallaw = load8("disallaw")
+	wSitemap  = load8Short("sitemap")
+	wSite_map = load8("site-map")
+)
+
 func rfcKind(key string) Kind {
+	switch len(key) {
+	case len("user-agent"):
+		if lowerWord(load8(key)) == wUserAgen && key[8]|0x20 == 'n' && key[9]|0x20 == 't' {
+			return UserAgent
+		}
+	case len("allow"):
+		if lowerWord(load8Short(key)) == wAllow {
+			return Allow
+		}
+	case len("disallow"):
+		if lowerWord(load8(key)) == wDisallow {
+			return Disallow
+		}
+	case len("sitemap"):
+		if lowerWord(load8Short(key)) == wSitemap {
+			return Sitemap
+		}
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] >= 0x80 {
+			// strings.EqualFold also folds U+017F (long s) to s.
+			return rfcKindUnicode(key)
+		}
+	}
+	return Other
+}
+
+func rfcKindUnicode(key string) Kind {
 	switch {
 	case strings.EqualFold(key, "user-agent"):
 		return UserAgent
@@ -460,15 +618,51 @@ func hasPrefixFold(s, prefix string) bool {
 }
 
 func googleKind(key string) Kind {
+	if len(key) < 5 {
+		return Other
+	}
+	if len(key) < 8 {
+		w := lowerWord(load8Short(key))
+		switch {
+		case w&0xFF_FFFF_FFFF == wAllow:
+			return Allow
+		case len(key) == 7 && (w == wDisalow || w == wSitemap):
+			if w == wSitemap {
+				return Sitemap
+			}
+			return Disallow
+		}
+		return Other
+	}
+	w := lowerWord(load8(key))
 	switch {
-	case hasPrefixFold(key, "user-agent"), hasPrefixFold(key, "useragent"), hasPrefixFold(key, "user agent"):
-		return UserAgent
-	case hasPrefixFold(key, "allow"):
-		return Allow
-	case hasPrefixFold(key, "disallow"), hasPrefixFold(key, "dissallow"), hasPrefixFold(key, "dissalow"),
-		hasPrefixFold(key, "disalow"), hasPrefixFold(key, "diasllow"), hasPrefixFold(key, "disallaw"):
+	case w == wUserAgen:
+		if len(key) >= 10 && key[8]|0x20 == 'n' && key[9]|0x20 == 't' {
+			return UserAgent
+		}
+	case w == wUseragen:
+		if len(key) >= 9 && key[8]|0x20 == 't' {
+			return UserAgent
+		}
+	case w == wUser_age:
+		if len(key) >= 10 && key[8]|0x20 == 'n' && key[9]|0x20 == 't' {
+			return UserAgent
+		}
+	case w == wDisallow, w == wDiasllow, w == wDisallaw, w == wDissalow:
 		return Disallow
-	case hasPrefixFold(key, "sitemap"), hasPrefixFold(key, "site-map"):
+	case w == wDissallo:
+		if len(key) >= 9 && key[8]|0x20 == 'w' {
+			return Disallow
+		}
+	case w == wSite_map:
+		return Sitemap
+	}
+	switch {
+	case w&0xFF_FFFF_FFFF == wAllow:
+		return Allow
+	case w&0xFF_FFFF_FFFF_FFFF == wDisalow:
+		return Disallow
+	case w&0xFF_FFFF_FFFF_FFFF == wSitemap:
 		return Sitemap
 	}
 	return Other

@@ -491,6 +491,23 @@ func TestWarnings(t *testing.T) {
 	}
 }
 
+// TestStrictWithoutGoogleGroup checks that Strict disallows what RFC 9309
+// disallows when Google's reading has no group for the agent (here Google
+// reads "a1" as "a", and the readings normalise /%41 differently). The
+// implementation before the speed rewrite allowed it.
+func TestStrictWithoutGoogleGroup(t *testing.T) {
+	f := robots.ParseString("User-agent: a1\nDisallow: /%41\n")
+	if d := f.Decide("a1", "/A", robots.RFC); d.Allowed {
+		t.Errorf("RFC: %v, want disallowed", d)
+	}
+	if d := f.Decide("a1", "/A", robots.Google); !d.Allowed {
+		t.Errorf("Google: %v, want allowed", d)
+	}
+	if d := f.Decide("a1", "/A", robots.Strict); d.Allowed || d.Profile != robots.RFC {
+		t.Errorf("Strict: %v, want disallowed by rfc", d)
+	}
+}
+
 // TestDecideAllocs checks that a decision does not allocate, with a path
 // that the RFC reading must normalise too.
 func TestDecideAllocs(t *testing.T) {
