@@ -20,6 +20,8 @@ var leaves = map[string][]string{
 	"htmlmeta":  {"golang.org/x/net/html"},
 	"cdx":       nil,
 	"warc":      nil,
+	"evallog":   nil,
+	"forecast":  nil,
 	"ccparquet": {"github.com/parquet-go/parquet-go"},
 }
 
