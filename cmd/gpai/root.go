@@ -46,6 +46,7 @@ Start with:
 		m.crawlstatsCommand(),
 		m.docCommand(append(m.archiveDocCommands(), m.interchangeCommands()...)...),
 		m.copyrightCommand(),
+		m.outputsCommand(),
 		m.keysCommand(),
 		m.verifyCommand(),
 		m.optoutCommand(),
