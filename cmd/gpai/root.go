@@ -47,6 +47,7 @@ Start with:
 		m.docCommand(append(m.archiveDocCommands(), m.interchangeCommands()...)...),
 		m.copyrightCommand(),
 		m.outputsCommand(),
+		m.crawlCommand(),
 		m.keysCommand(),
 		m.verifyCommand(),
 		m.optoutCommand(),
