@@ -123,6 +123,28 @@ func DataFindings(d *gpai.Dossier, doc *yamldoc.Doc, inv *gpai.DataInventory) []
 			add(gpai.SeverityWarning, "general.latest_acquisition", "data was acquired after the model's placement on the market although the model is not said to be continuously trained", "correct the date, or set continuously_trained: true")
 		}
 	}
+	// The summary's sizes and the Model Documentation Form's data points
+	// describe the same training data.
+	if d.Files[gpai.DocumentationFile] {
+		var doc gpai.Documentation
+		if _, err := dossier.LoadFile(d.Dir, gpai.DocumentationFile, &doc); err == nil && doc.Data.Points != nil && doc.Data.Points.Training != nil {
+			unit := strings.ToLower(strings.TrimSpace(doc.Data.Points.Unit))
+			for m, dm := range inv.General.Modalities {
+				b, ok := gpai.SizeBands[m]
+				if !ok || b.Unit != unit {
+					continue
+				}
+				want, wantLabel, _ := gpai.Band(m, doc.Data.Points.Training.Value)
+				got := dm.Size.Band
+				if c, ok := dm.Size.Count(m); ok {
+					got, _, _ = gpai.Band(m, c)
+				}
+				if got != "" && got != want {
+					add(gpai.SeverityError, "general.modalities."+m+".size", fmt.Sprintf("the %s size band %q contradicts documentation.yaml's %s training %s (item 32), which is %q (%s)", m, got, doc.Data.Points.Training.Scientific(), unit, want, wantLabel), "make data.yaml and documentation.yaml describe the same training data")
+				}
+			}
+		}
+	}
 	// A built summary must reflect the current inputs.
 	if b, err := os.ReadFile(filepath.Join(d.Dir, gpai.SummaryJSON)); err == nil {
 		var built struct {

@@ -128,3 +128,20 @@ func TestDataSchemaErrors(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+func TestDataAgainstDocumentation(t *testing.T) {
+	doc := "gpai: 1\ndocument: {version: '1'}\ndata:\n  points: {training: 5.0e8, unit: tokens}\n"
+	fs := findings(t, data, map[string]string{"documentation.yaml": doc})
+	var msgs []string
+	for _, f := range fs {
+		msgs = append(msgs, f.Message)
+	}
+	all := strings.Join(msgs, "\n")
+	if !strings.Contains(all, `the text size band "medium" contradicts documentation.yaml's 5.0×10^8 training tokens (item 32), which is "small"`) {
+		t.Errorf("findings:\n%s", all)
+	}
+	doc = strings.Replace(doc, "5.0e8", "2.0e12", 1)
+	for _, f := range findings(t, data, map[string]string{"documentation.yaml": doc}) {
+		t.Errorf("consistent sizes gave %s", f.Message)
+	}
+}
