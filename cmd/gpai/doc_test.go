@@ -60,7 +60,9 @@ func TestDocRenderPDF(t *testing.T) {
 }
 
 func TestDocErrors(t *testing.T) {
-	if r := run(t, "doc", "render", exdir+"open-weight-finetune"); r.code != 2 || !strings.Contains(r.stderr, "has no documentation.yaml") {
+	nodoc := copyDir(t, exdir+"open-weight-finetune")
+	os.Remove(filepath.Join(nodoc, "documentation.yaml"))
+	if r := run(t, "doc", "render", nodoc); r.code != 2 || !strings.Contains(r.stderr, "has no documentation.yaml") {
 		t.Errorf("no documentation.yaml: exit %d %s", r.code, r.stderr)
 	}
 	if r := run(t, "doc", "render", "--for", "public", exdir+"api-model"); r.code != 2 {

@@ -176,7 +176,7 @@ func TestInterchangeBadInput(t *testing.T) {
 		{[]string{"doc", "export", exdir + "api-model"}, "--to is required"},
 		{[]string{"doc", "export", "--to", "spdx", exdir + "api-model"}, `unknown --to "spdx"`},
 		{[]string{"doc", "export", "--to", "hf", "--for", "public", exdir + "api-model"}, `unknown --for "public"`},
-		{[]string{"doc", "export", "--to", "hf", exdir + "open-weight-finetune"}, "no documentation.yaml"},
+		{[]string{"doc", "export", "--to", "hf", exdir + "../nowhere"}, "does not exist"},
 		{[]string{"doc", "export", "--to", "hf", filepath.Join(dir, "nope")}, "does not exist"},
 	}
 	for _, tt := range tests {
