@@ -86,7 +86,7 @@ func Run(ctx context.Context, d *gpai.Dossier, s *gpai.Scope, validators []gpai.
 // Validators returns the validators of this version of gpai, in the order
 // they run. A feature that adds a dossier file adds its validator here.
 func Validators() []gpai.Validator {
-	return []gpai.Validator{Obligations{}, Compute{}, Documentation{}, Data{}, Copyright{}, Files{}}
+	return []gpai.Validator{Obligations{}, Compute{}, Documentation{}, Data{}, Copyright{}, Safety{}, Files{}}
 }
 
 // Obligations turns the state of every applicable obligation into
@@ -191,10 +191,16 @@ func (Compute) Validate(_ context.Context, d *gpai.Dossier, s *gpai.Scope) ([]gp
 // knownFiles are the dossier files gpai reads, with the feature that owns
 // each. gpai.yaml is read by the loader itself.
 var knownFiles = map[string]string{
-	"gpai.yaml":          "facts",
-	"data.yaml":          "data",
-	"documentation.yaml": "documentation",
-	"copyright.yaml":     "copyright",
+	"gpai.yaml":                "facts",
+	"data.yaml":                "data",
+	"documentation.yaml":       "documentation",
+	"copyright.yaml":           "copyright",
+	"safety/framework.yaml":    "safety",
+	"safety/risks.yaml":        "safety",
+	"safety/evaluations.yaml":  "safety",
+	"safety/mitigations.yaml":  "safety",
+	"safety/incidents.yaml":    "safety",
+	"safety/model-report.yaml": "safety",
 }
 
 // Files reports YAML files in the dossier that this version of gpai does

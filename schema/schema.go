@@ -36,6 +36,14 @@ var Names = map[string]string{
 	"data.yaml":          "data.schema.json",
 	"documentation.yaml": "documentation.schema.json",
 	"copyright.yaml":     "copyright.schema.json",
+
+	// The Safety and Security files (safety.go).
+	"safety/framework.yaml":    "safety-framework.schema.json",
+	"safety/risks.yaml":        "safety-risks.schema.json",
+	"safety/evaluations.yaml":  "safety-evaluations.schema.json",
+	"safety/mitigations.yaml":  "safety-mitigations.schema.json",
+	"safety/incidents.yaml":    "safety-incidents.schema.json",
+	"safety/model-report.yaml": "safety-model-report.schema.json",
 }
 
 // Source returns the JSON text of the schema for the file kind name
