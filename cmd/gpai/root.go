@@ -51,6 +51,7 @@ Start with:
 		m.incidentCommand(),
 		m.reportCommand(),
 		m.riskCommand(),
+		m.evalCommand(),
 		m.keysCommand(),
 		m.verifyCommand(),
 		m.optoutCommand(),

@@ -183,7 +183,7 @@ func (m *Main) riskCommand() *cobra.Command {
 		Use:   "risk",
 		Short: "Systemic risks: where each stands against the Safety and Security Framework",
 	}
-	c.AddCommand(m.riskStatusCommand())
+	c.AddCommand(m.riskStatusCommand(), m.riskForecastCommand())
 	return c
 }
 
