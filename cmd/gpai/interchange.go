@@ -104,7 +104,7 @@ nothing. CARD may be - for standard input.`,
 			for _, n := range skipped {
 				fmt.Fprintf(w, "  %s\n", n)
 			}
-			fmt.Fprintf(w, "\nstill to fill (%d items; marked TODO in the file):\n", len(todo))
+			fmt.Fprintf(w, "\nstill to fill (%d items; marked TO FILL in the file):\n", len(todo))
 			for _, it := range todo {
 				fmt.Fprintf(w, "  item %d. %s (%s)\n", it.Number, it.Title, it.Field)
 			}
@@ -255,7 +255,7 @@ func documentationYAML(doc *gpai.Documentation, source string, todo []gpai.DocIt
 	fmt.Fprintf(&b, "# Code of Practice (Transparency chapter), prefilled by gpai doc import-card\n")
 	fmt.Fprintf(&b, "# from the model card %s. Check every value against its item: a model card\n", oneLineComment(source))
 	fmt.Fprintf(&b, "# is written for the public, the form for the AI Office, national authorities\n")
-	fmt.Fprintf(&b, "# and downstream providers. Lines marked TODO name the items still to fill;\n")
+	fmt.Fprintf(&b, "# and downstream providers. Lines marked TO FILL name the items still to fill;\n")
 	fmt.Fprintf(&b, "# items that follow from gpai.yaml or other items are derived by gpai.\n")
 	fmt.Fprintf(&b, "# Raise document.version on every change.\n")
 	todoBy := map[string][]gpai.DocItem{}
@@ -286,7 +286,7 @@ func documentationYAML(doc *gpai.Documentation, source string, todo []gpai.DocIt
 		}
 		for _, it := range todoBy[sec] {
 			_, key, _ := strings.Cut(it.Field, ".")
-			fmt.Fprintf(&b, "  # TODO item %d. %s: %s\n", it.Number, it.Title, key)
+			fmt.Fprintf(&b, "  # TO FILL: item %d. %s: %s\n", it.Number, it.Title, key)
 		}
 	}
 	return b.Bytes()

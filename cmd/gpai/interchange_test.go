@@ -109,7 +109,7 @@ func TestInterchangeCardRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(y), "# TODO item 26. Design specifications of the training process: design") {
+	if !strings.Contains(string(y), "# TO FILL: item 26. Design specifications of the training process: design") {
 		t.Errorf("documentation.yaml does not name item 26 as still to fill:\n%s", y)
 	}
 	facts, _ := os.ReadFile(exdir + "api-model/gpai.yaml")
