@@ -63,6 +63,33 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
+// BenchmarkParseAndFirstDecision parses and takes one Strict decision for
+// CCBot, which compiles the rule sets of that one agent (a named group with
+// many rules).
+func BenchmarkParseAndFirstDecision(b *testing.B) {
+	data := benchFile(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		f := robots.ParseBytes(data)
+		if f.Decide("CCBot", "/news/a.html?utm_source=x", robots.Strict).Allowed {
+			b.Fatal("CCBot allowed")
+		}
+	}
+}
+
+// BenchmarkParseAndCompileAll parses and compiles the rule sets of every
+// agent the file names and of the "*" groups: the cost of parsing before
+// decisions were compiled lazily.
+func BenchmarkParseAndCompileAll(b *testing.B) {
+	data := benchFile(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		robots.ParseBytes(data).Compile()
+	}
+}
+
 func BenchmarkParseTemoto(b *testing.B) {
 	data := benchFile(b)
 	b.SetBytes(int64(len(data)))
@@ -81,6 +108,7 @@ var benchAgents = []string{"CCBot", "UnlistedBot", "GPTBot", "Googlebot"}
 
 func BenchmarkDecide(b *testing.B) {
 	f := robots.ParseBytes(benchFile(b))
+	f.Compile() // measure decisions, not the first one's compilation
 	paths := benchPaths(b)
 	for _, agent := range benchAgents {
 		for _, p := range []robots.Profile{robots.Strict, robots.RFC, robots.Google} {

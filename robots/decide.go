@@ -142,22 +142,23 @@ func (d Decision) String() string {
 // read as "/". Under Google's reading the path must already be
 // percent-encoded with upper-case hex digits, as Google's parser expects.
 //
-// Decide does not allocate.
+// The rules that apply to an agent are compiled on its first decision
+// (see Compile); after that Decide takes no lock and does not allocate.
 func (f *File) Decide(agent, path string, p Profile) Decision {
 	if path == "" {
 		path = "/"
 	}
-	e := f.agents.find(agent)
+	e := f.rulesFor(agent)
 	switch p {
 	case RFC:
-		return f.decideRFC(e.rfc, e.rscope, path)
+		return e.decideRFC(e.rfc, e.rscope, path)
 	case Google:
-		return f.decideGoogle(e.google, e.gscope, path)
+		return e.decideGoogle(e.google, e.gscope, path)
 	}
-	if e.rfc >= 0 && e.rfc == e.google && path != "/robots.txt" {
+	if e.rfc != nil && e.rfc == e.google && path != "/robots.txt" {
 		// Both readings hold the same rules for this agent: if the path
 		// reads the same under both, decide once.
-		rs := &f.sets[e.google]
+		rs := e.google
 		var m uint64
 		var norm bool
 		if rs.fwords > 0 {
@@ -167,14 +168,14 @@ func (f *File) Decide(agent, path string, p Profile) Decision {
 			norm = needsNorm(path)
 		}
 		if !norm {
-			return f.decision(e.google, e.gscope, f.eval(rs, path, m), Google)
+			return e.decision(rs, e.gscope, e.eval(rs, path, m), Google)
 		}
 	}
-	gd := f.decideGoogle(e.google, e.gscope, path)
+	gd := e.decideGoogle(e.google, e.gscope, path)
 	if !gd.Allowed {
 		return gd
 	}
-	rd := f.decideRFC(e.rfc, e.rscope, path)
+	rd := e.decideRFC(e.rfc, e.rscope, path)
 	if !rd.Allowed {
 		return rd
 	}
@@ -192,10 +193,10 @@ func (f *File) DecideURL(agent, rawURL string, p Profile) Decision {
 	return f.Decide(agent, Path(rawURL), p)
 }
 
-func (f *File) decision(set int32, scope Scope, ri int32, p Profile) Decision {
+func (f *agentRules) decision(set *ruleset, scope Scope, ri int32, p Profile) Decision {
 	d := Decision{Allowed: true, Profile: p, Scope: scope}
-	if set >= 0 {
-		d.Groups = f.sets[set].groupLines
+	if set != nil {
+		d.Groups = set.groupLines
 	}
 	if ri >= 0 {
 		r := &f.rules[ri]
@@ -210,20 +211,19 @@ func (f *File) decision(set int32, scope Scope, ri int32, p Profile) Decision {
 	return d
 }
 
-func (f *File) decideGoogle(set int32, scope Scope, path string) Decision {
-	if set < 0 {
+func (f *agentRules) decideGoogle(rs *ruleset, scope Scope, path string) Decision {
+	if rs == nil {
 		return Decision{Allowed: true, Profile: Google}
 	}
-	rs := &f.sets[set]
 	var m uint64
 	if rs.fwords > 0 {
 		m = pathMask(path)
 	}
-	return f.decision(set, scope, f.eval(rs, path, m), Google)
+	return f.decision(rs, scope, f.eval(rs, path, m), Google)
 }
 
 // decideRFC decides under RFC 9309.
-func (f *File) decideRFC(set int32, scope Scope, path string) Decision {
+func (f *agentRules) decideRFC(set *ruleset, scope Scope, path string) Decision {
 	if needsNorm(path) {
 		return f.decideRFCNorm(set, scope, path)
 	}
@@ -234,26 +234,25 @@ func (f *File) decideRFC(set int32, scope Scope, path string) Decision {
 // paths that need no normalisation do not pay for clearing the buffer.
 //
 //go:noinline
-func (f *File) decideRFCNorm(set int32, scope Scope, path string) Decision {
+func (f *agentRules) decideRFCNorm(set *ruleset, scope Scope, path string) Decision {
 	var buf [512]byte
 	return f.decideRFCPath(set, scope, bytesString(appendRFC(buf[:0], path)))
 }
 
-func (f *File) decideRFCPath(set int32, scope Scope, path string) Decision {
+func (f *agentRules) decideRFCPath(rs *ruleset, scope Scope, path string) Decision {
 	if path == "/robots.txt" {
-		d := f.decision(set, scope, -1, RFC)
+		d := f.decision(rs, scope, -1, RFC)
 		d.Implicit = true
 		return d
 	}
-	if set < 0 {
+	if rs == nil {
 		return Decision{Allowed: true, Profile: RFC}
 	}
-	rs := &f.sets[set]
 	var m uint64
 	if rs.fwords > 0 {
 		m = pathMask(path)
 	}
-	return f.decision(set, scope, f.eval(rs, path, m), RFC)
+	return f.decision(rs, scope, f.eval(rs, path, m), RFC)
 }
 
 // GroupsFor returns the indices in f.Groups of the groups that apply to
@@ -262,11 +261,11 @@ func (f *File) decideRFCPath(set int32, scope Scope, path string) Decision {
 // Content-Signal, Crawl-delay) that apply to a crawler. The slice is shared
 // and must not be modified.
 func (f *File) GroupsFor(agent string) ([]int, Scope) {
-	e := f.agents.find(agent)
-	if e.rfc < 0 {
+	e := f.index().table.find(agent)
+	if len(e.rgs) == 0 {
 		return nil, ScopeNone
 	}
-	return f.sets[e.rfc].groupIdx, e.rscope
+	return e.gidx, e.rscope
 }
 
 // CrawlDelay returns the crawl delay that applies to agent under RFC 9309

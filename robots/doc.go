@@ -4,7 +4,10 @@
 // ways that publishers rely on.
 //
 // A file is parsed once with [Parse] or [ParseBytes] and then asked any
-// number of questions with [File.Decide] or [File.Allowed]. Parsing never
+// number of questions with [File.Decide] or [File.Allowed]. Parsing reads
+// the records, warnings and groups; the rules that apply to an agent are
+// compiled on the first decision for that agent (or by [File.Compile]),
+// after which its decisions take no lock and do not allocate. Parsing never
 // fails on content: lines that cannot be read are skipped, as RFC 9309
 // requires, and reported in [File.Warnings]. Only the first [MaxSize] bytes
 // are read; [File.Truncated] tells whether there was more.

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -182,7 +183,6 @@ func load8Short(s string) uint64 {
 // agent under one reading, or both when they agree.
 type ruleset struct {
 	groupLines []int   // line of the first user-agent line of each group
-	groupIdx   []int   // index of each group in File.Groups (RFC reading)
 	idx        []int32 // rule indices: the float rules, then the anchored ones by bucket
 	nfloat     int32
 	off        []int32    // bucketed sets: anchored rules of bucket c are idx[nfloat+off[c]:nfloat+off[c+1]]
@@ -209,8 +209,18 @@ type anchRule struct {
 	i     int32 // index in File.rules
 }
 
+// agentRules are the compiled rule sets of one agent entry, with the
+// arenas they refer to: everything a decision reads. They never change
+// once published.
+type agentRules struct {
+	src, norm      string
+	rules          []crule
+	rfc, google    *ruleset // nil when no group applies
+	rscope, gscope Scope
+}
+
 // pattern returns r's normalised pattern without its final '$'.
-func (f *File) pattern(r *crule) string {
+func (f *agentRules) pattern(r *crule) string {
 	s := f.src
 	if r.flags&fNorm != 0 {
 		s = f.norm
@@ -220,7 +230,7 @@ func (f *File) pattern(r *crule) string {
 
 // matchTail reports whether r matches path, which has at least r.plen
 // bytes and whose first 8 bytes match r's.
-func (f *File) matchTail(r *crule, path string) bool {
+func (f *agentRules) matchTail(r *crule, path string) bool {
 	pat := f.pattern(r)
 	if r.plen > 8 && path[8:r.plen] != pat[8:r.plen] {
 		return false
@@ -298,7 +308,7 @@ func matchRest(p, rest string, end bool) bool {
 
 // eval returns the index of the rule of rs that decides path, or -1 when
 // no rule matches. m is pathMask(path) if rs.fwords > 0.
-func (f *File) eval(rs *ruleset, path string, m uint64) int32 {
+func (f *agentRules) eval(rs *ruleset, path string, m uint64) int32 {
 	rules := f.rules
 	pw := load8(path)
 	best := int32(-1)
@@ -473,8 +483,8 @@ func (p *parser) addRule(line int32, flags uint8, pat string, off uint32, raw st
 	if r.plen >= 2 {
 		r.c1 = pat[1]
 	}
-	p.f.rules = append(p.f.rules, r)
-	return int32(len(p.f.rules) - 1)
+	p.rules = append(p.rules, r)
+	return int32(len(p.rules) - 1)
 }
 
 // compileRule compiles the pattern v of a rule of the RFC reading
@@ -499,7 +509,7 @@ func (p *parser) compileRule(line int32, allow, google bool, v string) int32 {
 // derive adds Google's index.html rule for the allow rule ri, if its last
 // segment starts with /index.htm: Allow: /d/index.html also allows /d/.
 func (p *parser) derive(ri int32) int32 {
-	r := &p.f.rules[ri]
+	r := &p.rules[ri]
 	full := p.fullPattern(r)
 	i := strings.LastIndexByte(full, '/')
 	if i < 0 || !strings.HasPrefix(full[i:], "/index.htm") {
@@ -536,8 +546,8 @@ func (p *parser) derive(ri int32) int32 {
 	if d.plen >= 2 {
 		d.c1 = q[1]
 	}
-	p.f.rules = append(p.f.rules, d)
-	return int32(len(p.f.rules) - 1)
+	p.rules = append(p.rules, d)
+	return int32(len(p.rules) - 1)
 }
 
 // fullPattern returns r's normalised pattern with its final '$', if any.
@@ -552,78 +562,78 @@ func (p *parser) patternN(r *crule, n uint32) string {
 	return p.f.src[r.pat : r.pat+n]
 }
 
-// compiled is one reading's compiled rules: the rules of record rules[j]
-// of its builder are list[start[j]:start[j+1]].
-type compiled struct {
-	list  []int32
-	start []int32
-}
-
-func (c *compiled) group(g bgroup) []int32 {
-	return c.list[c.start[g.lo]:c.start[g.hi]]
-}
-
-// compileRules compiles the rules of both readings, sharing the rules
-// that read the same.
-func (p *parser) compileRules() (rc, gc compiled) {
+// group returns the compiled rules of group g of the reading, compiling
+// them on first use. Google's reading shares the RFC reading's rule of a
+// record when both read the same value and it needs no normalisation (so
+// that both would compile it alike).
+func (sb *setBuilder) group(g int32) []int32 {
+	if sb.done[g] {
+		return sb.grules[g]
+	}
+	p := sb.p
 	recs := p.f.Records
-	rb, gb := &p.rb, &p.gb
-	p.f.rules = make([]crule, 0, max(len(rb.rules), len(gb.rules))+8)
-
-	rc.list = make([]int32, 0, len(rb.rules))
-	rc.start = make([]int32, len(rb.rules)+1)
-	for j, ri := range rb.rules {
-		rc.start[j] = int32(len(rc.list))
+	bg := sb.b.groups[g]
+	start := len(p.list)
+	for _, ri := range sb.b.rules[bg.lo:bg.hi] {
 		r := &recs[ri]
-		if r.Value == "" {
+		if !sb.b.google {
+			if r.Value == "" {
+				continue
+			}
+			i := p.rfcOf[ri]
+			if i < 0 {
+				i = p.compileRule(int32(r.Line), r.Kind == Allow, false, r.Value)
+				p.rfcOf[ri] = i
+			}
+			p.list = append(p.list, i)
 			continue
 		}
-		rc.list = append(rc.list, p.compileRule(int32(r.Line), r.Kind == Allow, false, r.Value))
-	}
-	rc.start[len(rb.rules)] = int32(len(rc.list))
-
-	gc.list = make([]int32, 0, len(gb.rules)+4)
-	gc.start = make([]int32, len(gb.rules)+1)
-	k := 0 // walks rb.rules, which is sorted like gb.rules
-	for j, ri := range gb.rules {
-		gc.start[j] = int32(len(gc.list))
-		r := &recs[ri]
 		v := p.gval(ri)
 		if v == "" {
 			continue
 		}
 		allow := r.Google == Allow
-		for k < len(rb.rules) && rb.rules[k] < ri {
-			k++
-		}
-		idx := int32(-1)
-		if k < len(rb.rules) && rb.rules[k] == ri && r.Kind == r.Google && r.Value == v && rc.start[k] < rc.start[k+1] &&
-			p.f.rules[rc.list[rc.start[k]]].flags&fNorm == 0 {
-			// The RFC reading compiled the same value and did not need to
-			// normalise it, so Google's reading would not either.
-			idx = rc.list[rc.start[k]]
+		var i int32
+		if r.Kind == r.Google && r.Value == v && !needsNorm(v) {
+			if i = p.rfcOf[ri]; i < 0 {
+				i = p.compileRule(int32(r.Line), allow, false, v)
+				p.rfcOf[ri] = i
+			}
 		} else {
-			idx = p.compileRule(int32(r.Line), allow, true, v)
+			i = p.compileRule(int32(r.Line), allow, true, v)
 		}
-		gc.list = append(gc.list, idx)
+		p.list = append(p.list, i)
 		if allow {
-			if d := p.derive(idx); d >= 0 {
-				gc.list = append(gc.list, d)
+			if d := p.derive(i); d >= 0 {
+				p.list = append(p.list, d)
 			}
 		}
 	}
-	gc.start[len(gb.rules)] = int32(len(gc.list))
-	return rc, gc
+	out := p.list[start:len(p.list):len(p.list)]
+	sb.grules[g], sb.done[g] = out, true
+	return out
 }
 
 // An agentEnt is what an agent token resolves to: a rule set of each
 // reading (an index in File.sets, or -1) and the scope it applies under.
 type agentEnt struct {
-	key            string // the lower-case token
-	kw             uint64 // load8 of key, when it has at most 8 bytes
-	rfc, google    int32
+	key            string  // the lower-case token
+	kw             uint64  // load8 of key, when it has at most 8 bytes
+	rgs, ggs       []int32 // the groups of each reading that apply
+	gidx           []int   // rgs as ints, for GroupsFor
 	rscope, gscope Scope
+	id             int32 // index in index.comp
 	rlast, glast   int32 // while building: the last group added
+}
+
+// An index is what the lazy building of a File makes first: the agent
+// table, and the builders of the rule sets. The table never changes once
+// published; comp[e.id] holds the rules of entry e once compiled. The
+// builders are guarded by File.mu.
+type index struct {
+	table    agentTable
+	comp     []atomic.Pointer[agentRules]
+	rsb, gsb *setBuilder
 }
 
 // agentTable finds the agentEnt of an agent, case-insensitively.
@@ -710,7 +720,7 @@ func (t *agentTable) insert(key string) int32 {
 			return t.slots[h] - 1
 		}
 	}
-	ent := agentEnt{key: key, rfc: -1, google: -1, rlast: -1, glast: -1}
+	ent := agentEnt{key: key, rlast: -1, glast: -1, id: int32(len(t.ents))}
 	if len(key) <= 8 {
 		ent.kw = load8Short(key)
 	}
@@ -723,18 +733,22 @@ func (t *agentTable) insert(key string) int32 {
 type setBuilder struct {
 	p      *parser
 	b      *builder
-	c      *compiled
-	single []int32          // the set of each group alone, or -1
-	multi  map[string]int32 // sets of several groups, by their group indices
-	twin   *setBuilder      // the RFC reading, for Google's
-	tgroup []int32          // for Google's reading: the RFC group at the same line, or -1
+	grules [][]int32 // the compiled rules of each group, once done
+	done   []bool
+	single []*ruleset          // the set of each group alone, or nil
+	multi  map[string]*ruleset // sets of several groups, by their group indices
+	twin   *setBuilder         // the RFC reading, for Google's
+	tgroup []int32             // for Google's reading: the RFC group at the same line, or -1
 }
 
 // set returns the rule set of the groups gs of the reading.
-func (sb *setBuilder) set(gs []int32) int32 {
+func (sb *setBuilder) set(gs []int32) *ruleset {
+	if len(gs) == 0 {
+		return nil
+	}
 	var key string
 	if len(gs) == 1 {
-		if s := sb.single[gs[0]]; s >= 0 {
+		if s := sb.single[gs[0]]; s != nil {
 			return s
 		}
 	} else {
@@ -748,7 +762,7 @@ func (sb *setBuilder) set(gs []int32) int32 {
 		sb.single[gs[0]] = s
 	} else {
 		if sb.multi == nil {
-			sb.multi = make(map[string]int32)
+			sb.multi = make(map[string]*ruleset)
 		}
 		sb.multi[key] = s
 	}
@@ -757,7 +771,7 @@ func (sb *setBuilder) set(gs []int32) int32 {
 
 // make builds the rule set of the groups gs, or finds the RFC one it can
 // share.
-func (sb *setBuilder) make(gs []int32) int32 {
+func (sb *setBuilder) make(gs []int32) *ruleset {
 	p := sb.p
 	if tw := sb.twin; tw != nil {
 		// Google's reading: share the RFC set with the same groups (by
@@ -774,40 +788,30 @@ func (sb *setBuilder) make(gs []int32) int32 {
 			ok = ok && rg >= 0
 		}
 		if ok {
-			s := int32(-1)
+			var s *ruleset
 			if len(rgs) == 1 {
 				s = tw.single[rgs[0]]
 			} else if tw.multi != nil {
-				if v, found := tw.multi[string(unsafe.Slice((*byte)(unsafe.Pointer(&rgs[0])), 4*len(rgs)))]; found {
-					s = v
-				}
+				s = tw.multi[string(unsafe.Slice((*byte)(unsafe.Pointer(&rgs[0])), 4*len(rgs)))]
 			}
-			if s >= 0 && sb.sameRules(gs, rgs) {
+			if s != nil && sb.sameRules(gs, rgs) {
 				return s
 			}
 		}
 	}
 	rules := p.scratch[:0]
 	for _, g := range gs {
-		rules = append(rules, sb.c.group(sb.b.groups[g])...)
+		rules = append(rules, sb.group(g)...)
 	}
 	p.scratch = rules
-	rs := ruleset{}
+	rs := new(ruleset)
 	lines := p.intArena(len(gs))
 	for i, g := range gs {
 		lines[i] = sb.b.groups[g].line
 	}
 	rs.groupLines = lines
-	if !sb.b.google {
-		idx := p.intArena(len(gs))
-		for i, g := range gs {
-			idx[i] = int(g)
-		}
-		rs.groupIdx = idx
-	}
-	p.sortSet(&rs, rules)
-	p.f.sets = append(p.f.sets, rs)
-	return int32(len(p.f.sets) - 1)
+	p.sortSet(rs, rules)
+	return rs
 }
 
 // sameRules reports whether Google's groups gs hold the same compiled
@@ -817,13 +821,13 @@ func (sb *setBuilder) sameRules(gs, rgs []int32) bool {
 	p := sb.p
 	var a, b []int32
 	if len(gs) == 1 {
-		a, b = sb.c.group(sb.b.groups[gs[0]]), tw.c.group(tw.b.groups[rgs[0]])
+		a, b = sb.group(gs[0]), tw.group(rgs[0])
 	} else {
 		for _, g := range gs {
-			a = append(a, sb.c.group(sb.b.groups[g])...)
+			a = append(a, sb.group(g)...)
 		}
 		for _, g := range rgs {
-			b = append(b, tw.c.group(tw.b.groups[g])...)
+			b = append(b, tw.group(g)...)
 		}
 	}
 	if len(a) != len(b) {
@@ -833,7 +837,7 @@ func (sb *setBuilder) sameRules(gs, rgs []int32) bool {
 		if a[i] == b[i] {
 			continue
 		}
-		x, y := &p.f.rules[a[i]], &p.f.rules[b[i]]
+		x, y := &p.rules[a[i]], &p.rules[b[i]]
 		if x.key != y.key || x.flags&^fNorm != y.flags&^fNorm || x.prio != y.prio ||
 			p.fullPattern(x) != p.fullPattern(y) {
 			return false
@@ -866,7 +870,7 @@ func (p *parser) idxArena(n int) []int32 {
 // bucketed set the float rules first and then the anchored ones by the
 // second byte of their prefix. Both passes are stable counting sorts.
 func (p *parser) sortSet(rs *ruleset, in []int32) {
-	rules := p.f.rules
+	rules := p.rules
 	n := len(in)
 	out := p.idxArena(n)
 	maxPrio := int32(0)
@@ -944,7 +948,7 @@ func (p *parser) floatFilter(rs *ruleset) {
 	floats := rs.idx[:rs.nfloat]
 	var classes uint64
 	for _, i := range floats {
-		classes |= p.f.rules[i].need
+		classes |= p.rules[i].need
 	}
 	if classes == 0 {
 		return
@@ -955,7 +959,7 @@ func (p *parser) floatFilter(rs *ruleset) {
 	rs.fnone = p.needArena(nw)
 	rs.fkey = p.needArena(64 * nw)
 	for j, i := range floats {
-		need := p.f.rules[i].need
+		need := p.rules[i].need
 		rs.fneed[j] = need
 		if need == 0 {
 			rs.fnone[j/64] |= 1 << (j % 64)
@@ -1005,22 +1009,29 @@ func (p *parser) counts(n int) []int32 {
 	return c
 }
 
-// compile compiles the rules of both readings and resolves the rule set of
-// every agent token.
-func (p *parser) compile() {
-	f := p.f
-	rc, gc := p.compileRules()
+// buildIndex makes Google's groups from the records, the agent table of
+// the lower-case tokens of both readings, and the groups of each reading
+// that apply to each token. It runs once, under f.mu.
+func (f *File) buildIndex() *index {
+	p := f.build
 	recs := f.Records
 	rb, gb := &p.rb, &p.gb
+	for ri := range recs {
+		switch recs[ri].Google {
+		case UserAgent:
+			gb.userAgent(recs[ri].Line, int32(ri))
+		case Allow, Disallow:
+			gb.rule(int32(ri))
+		}
+	}
 
-	// The agent table: the lower-case tokens of both readings.
+	ix := &index{}
 	nAgents := len(rb.agents) + len(gb.agents)
 	size := 8
 	for size < 2*nAgents {
 		size <<= 1
 	}
-	t := &f.agents
-	t.def = agentEnt{rfc: -1, google: -1}
+	t := &ix.table
 	if nAgents > 0 {
 		t.slots = make([]int32, size)
 		t.ents = make([]agentEnt, 0, nAgents)
@@ -1076,26 +1087,9 @@ func (p *parser) compile() {
 		}
 	}
 
-	rsb := &setBuilder{p: p, b: rb, c: &rc, single: fill(make([]int32, len(rb.groups)), -1)}
-	gsb := &setBuilder{p: p, b: gb, c: &gc, single: fill(make([]int32, len(gb.groups)), -1), twin: rsb}
-	gsb.tgroup = make([]int32, len(gb.groups))
-	for i, j := 0, 0; i < len(gb.groups); i++ {
-		for j < len(rb.groups) && rb.groups[j].line < gb.groups[i].line {
-			j++
-		}
-		gsb.tgroup[i] = -1
-		if j < len(rb.groups) && rb.groups[j].line == gb.groups[i].line {
-			gsb.tgroup[i] = int32(j)
-		}
-	}
-	f.sets = make([]ruleset, 0, len(rb.groups)+len(gb.groups)+2)
-	nr := len(rc.list) + len(gc.list)
-	p.scratch = make([]int32, 0, nr)
-	p.idx = make([]int32, 0, 2*nr+2*257)
-
 	// Each entry's groups, per reading: the pairs sorted by entry
 	// (stable, so groups stay in file order).
-	resolve := func(pairs []pair, sb *setBuilder, google bool) {
+	resolve := func(pairs []pair, google bool) {
 		if len(pairs) == 0 {
 			return
 		}
@@ -1113,36 +1107,140 @@ func (p *parser) compile() {
 			pos[pr.ent]++
 		}
 		for e := range t.ents {
-			gs := groups[cnt[e]:cnt[e+1]]
+			gs := groups[cnt[e]:cnt[e+1]:cnt[e+1]]
 			if len(gs) == 0 {
 				continue
 			}
-			s := sb.set(gs)
 			if google {
-				t.ents[e].google, t.ents[e].gscope = s, ScopeAgent
+				t.ents[e].ggs, t.ents[e].gscope = gs, ScopeAgent
 			} else {
-				t.ents[e].rfc, t.ents[e].rscope = s, ScopeAgent
+				t.ents[e].rgs, t.ents[e].rscope = gs, ScopeAgent
 			}
 		}
 	}
-	resolve(rpairs, rsb, false)
+	resolve(rpairs, false)
+	resolve(gpairs, true)
+	t.def = agentEnt{id: int32(len(t.ents))}
 	if len(rglobal) > 0 {
-		t.def.rfc, t.def.rscope = rsb.set(rglobal), ScopeGlobal
+		t.def.rgs, t.def.rscope = rglobal, ScopeGlobal
 	}
-	resolve(gpairs, gsb, true)
 	if len(gglobal) > 0 {
-		t.def.google, t.def.gscope = gsb.set(gglobal), ScopeGlobal
+		t.def.ggs, t.def.gscope = gglobal, ScopeGlobal
 	}
+	t.def.gidx = groupInts(t.def.rgs)
 	for i := range t.ents {
 		e := &t.ents[i]
-		if e.rfc < 0 {
-			e.rfc, e.rscope = t.def.rfc, t.def.rscope
+		if e.rgs == nil {
+			e.rgs, e.rscope, e.gidx = t.def.rgs, t.def.rscope, t.def.gidx
+		} else {
+			e.gidx = groupInts(e.rgs)
 		}
-		if e.google < 0 {
-			e.google, e.gscope = t.def.google, t.def.gscope
+		if e.ggs == nil {
+			e.ggs, e.gscope = t.def.ggs, t.def.gscope
 		}
 	}
-	f.norm = bytesString(p.norm)
+	ix.comp = make([]atomic.Pointer[agentRules], len(t.ents)+1)
+
+	ix.rsb = &setBuilder{p: p, b: rb, single: make([]*ruleset, len(rb.groups)),
+		grules: make([][]int32, len(rb.groups)), done: make([]bool, len(rb.groups))}
+	ix.gsb = &setBuilder{p: p, b: gb, single: make([]*ruleset, len(gb.groups)), twin: ix.rsb,
+		grules: make([][]int32, len(gb.groups)), done: make([]bool, len(gb.groups))}
+	ix.gsb.tgroup = make([]int32, len(gb.groups))
+	for i, j := 0, 0; i < len(gb.groups); i++ {
+		for j < len(rb.groups) && rb.groups[j].line < gb.groups[i].line {
+			j++
+		}
+		ix.gsb.tgroup[i] = -1
+		if j < len(rb.groups) && rb.groups[j].line == gb.groups[i].line {
+			ix.gsb.tgroup[i] = int32(j)
+		}
+	}
+	p.rfcOf = fill(make([]int32, len(recs)), -1)
+	return ix
+}
+
+// groupInts returns gs as ints, or nil.
+func groupInts(gs []int32) []int {
+	if len(gs) == 0 {
+		return nil
+	}
+	s := make([]int, len(gs))
+	for i, g := range gs {
+		s[i] = int(g)
+	}
+	return s
+}
+
+// index returns f's index, building it on first use.
+func (f *File) index() *index {
+	if ix := f.idx.Load(); ix != nil {
+		return ix
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ix := f.idx.Load(); ix != nil {
+		return ix
+	}
+	ix := f.buildIndex()
+	f.idx.Store(ix)
+	return ix
+}
+
+// rulesFor returns the compiled rules of agent, compiling them on the
+// first call for the agent's entry. Once they are compiled it takes no
+// lock and does not allocate.
+func (f *File) rulesFor(agent string) *agentRules {
+	ix := f.idx.Load()
+	if ix == nil {
+		ix = f.index()
+	}
+	e := ix.table.find(agent)
+	if a := ix.comp[e.id].Load(); a != nil {
+		return a
+	}
+	return f.compileEnt(ix, e)
+}
+
+// compileEnt compiles the rule sets of entry e and publishes them.
+func (f *File) compileEnt(ix *index, e *agentEnt) *agentRules {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if a := ix.comp[e.id].Load(); a != nil {
+		return a
+	}
+	p := f.build
+	a := &agentRules{rscope: e.rscope, gscope: e.gscope}
+	a.rfc = ix.rsb.set(e.rgs)
+	a.google = ix.gsb.set(e.ggs)
+	// Later compilations append to the arenas beyond what a holds, and
+	// never change what it holds.
+	a.src, a.norm, a.rules = f.src, bytesString(p.norm), p.rules
+	ix.comp[e.id].Store(a)
+	return a
+}
+
+// Compile compiles the rules of the given agents (product tokens, as
+// Decide takes them) so that their first decision does not pay for it.
+// Without agents it compiles the rules of every agent the file names and
+// of the agents it does not name. Decide compiles an agent's rules on its
+// first decision anyway; Compile only moves that cost. It is safe for
+// concurrent use.
+func (f *File) Compile(agents ...string) {
+	ix := f.index()
+	if len(agents) == 0 {
+		for i := range ix.table.ents {
+			if ix.comp[i].Load() == nil {
+				f.compileEnt(ix, &ix.table.ents[i])
+			}
+		}
+		if ix.comp[ix.table.def.id].Load() == nil {
+			f.compileEnt(ix, &ix.table.def)
+		}
+		return
+	}
+	for _, agent := range agents {
+		f.rulesFor(agent)
+	}
 }
 
 func fill(s []int32, v int32) []int32 {

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"io"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -135,11 +138,17 @@ type File struct {
 	// rest was ignored.
 	Truncated bool
 
-	src    string     // the file
-	norm   string     // patterns that normalisation changed
-	rules  []crule    // the compiled rules of both readings
-	sets   []ruleset  // the rule sets of both readings
-	agents agentTable // the rule sets of each agent token
+	src string // the file
+
+	// The rule sets are built lazily: the agent table on the first
+	// decision (or GroupsFor, CrawlDelay, Compile), and each agent's rule
+	// sets on its first decision. idx is published once; each agent's
+	// rules are published in idx.comp. Decisions for an agent whose rules
+	// are published take no lock. mu guards build and the building of
+	// both.
+	mu    sync.Mutex
+	idx   atomic.Pointer[index]
+	build *parser // the state that lazy building continues from
 }
 
 type delay struct {
@@ -184,6 +193,9 @@ const bom = "\xEF\xBB\xBF"
 type parser struct {
 	f      *File
 	rb, gb builder
+	rules  []crule // the compiled rules of both readings
+	rfcOf  []int32 // the RFC reading's compiled rule of each record, or -1
+	list   []int32 // arena of the compiled rules of groups
 	// gvals holds Google's value of the records whose value differs under
 	// Google's reading (NUL bytes, VT or FF, over-long lines); it is nil
 	// for almost every file.
@@ -196,6 +208,9 @@ type parser struct {
 	idx     []int32  // arena of ruleset.idx and off
 	cnt     []int32  // counters of the counting sorts
 	needs   []uint64 // arena of ruleset.fneed
+
+	msgs     []byte // arena of warning messages: earlier bytes never change
+	nextHash int    // offset of the next '#' in the file at or after the current line, or len(src)
 }
 
 func parse(src string, truncated bool) *File {
@@ -226,6 +241,7 @@ func parse(src string, truncated bool) *File {
 		strings.IndexByte(src, '\f') >= 0
 
 	nextCR, nextLF := -1, -1
+	p.nextHash = -1
 	lineNo := 0
 	for pos := 0; ; {
 		if nextCR < pos && nextCR != len(src) {
@@ -251,7 +267,14 @@ func parse(src string, truncated bool) *File {
 		if odd || rs != gs || end-gs > maxGoogleLine {
 			p.line(lineNo, src[rs:end], src[gs:end])
 		} else {
-			p.fastLine(lineNo, src[rs:end])
+			if p.nextHash < rs {
+				if i := strings.IndexByte(src[rs:], '#'); i >= 0 {
+					p.nextHash = rs + i
+				} else {
+					p.nextHash = len(src)
+				}
+			}
+			p.quickLine(lineNo, src[rs:end], rs)
 		}
 		if end >= len(src) {
 			break
@@ -268,7 +291,7 @@ func parse(src string, truncated bool) *File {
 	for _, cd := range p.delays {
 		f.crawlDelay(&f.Groups[cd.group], cd.line, cd.value)
 	}
-	p.compile()
+	f.build = p
 	return f
 }
 
@@ -285,6 +308,135 @@ func (f *File) warn(line int, msg string) {
 	case len(f.Warnings) == maxWarnings:
 		f.Warnings = append(f.Warnings, Warning{Line: line, Msg: "too many warnings; the rest are omitted"})
 	}
+}
+
+// quickLine parses a line that reads the same under both readings (see
+// fastLine), at offset base of the file, when it is blank, a comment or a
+// record with a colon that needs no warning and that both readings give
+// the same meaning, and otherwise leaves it to fastLine. It does not
+// build Google's groups, which are made lazily from the records.
+func (p *parser) quickLine(n int, s string, base int) {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	if i == len(s) || s[i] == '#' {
+		return // blank or comment
+	}
+	j := p.keyEnd(s, base, i)
+	if j == len(s) || s[j] == '#' {
+		p.fastLine(n, s) // no colon
+		return
+	}
+	k := j
+	for k > i && (s[k-1] == ' ' || s[k-1] == '\t') {
+		k--
+	}
+	if k == i {
+		p.fastLine(n, s) // no key
+		return
+	}
+	key := s[i:k]
+	end := len(s)
+	if h := p.nextHash - base; h < end {
+		end = h // the '#' is after the colon: the key has none
+	}
+	val := trimWS(s[j+1 : end])
+	f := p.f
+	var kind Kind
+	switch len(key) {
+	case len("user-agent"):
+		if lowerWord(load8(key)) == wUserAgen && key[8]|0x20 == 'n' && key[9]|0x20 == 't' {
+			kind = UserAgent
+		}
+	case len("allow"):
+		if lowerWord(load8Short(key)) == wAllow {
+			kind = Allow
+		}
+	case len("disallow"):
+		if lowerWord(load8(key)) == wDisallow {
+			kind = Disallow
+		}
+	case len("sitemap"):
+		if lowerWord(load8Short(key)) == wSitemap {
+			kind = Sitemap
+		}
+	}
+	ri := int32(len(f.Records))
+	switch kind {
+	case UserAgent:
+		if !isProductToken(val) && f.canWarn() {
+			f.warn(n, p.agentWarning(val))
+		}
+		p.rb.userAgent(n, ri)
+	case Allow, Disallow:
+		if p.rb.cur < 0 || hasSpaceOrControl(val) {
+			p.fastLine(n, s)
+			return
+		}
+		p.rb.rule(ri)
+	case Sitemap:
+		if f.Sitemaps == nil {
+			f.Sitemaps = make([]string, 0, 16)
+		}
+		f.Sitemaps = append(f.Sitemaps, val)
+	default:
+		if rfcKind(key) != Other || googleKind(key) != Other {
+			p.fastLine(n, s)
+			return
+		}
+		kind = Other
+		if p.rb.cur >= 0 && len(key) == len("crawl-delay") && equalFoldASCII(key, "crawl-delay") {
+			p.delays = append(p.delays, delay{p.rb.cur, n, val})
+		}
+	}
+	if int(ri) < cap(f.Records) {
+		f.Records = f.Records[:ri+1]
+	} else {
+		f.Records = append(f.Records, Record{})
+	}
+	r := &f.Records[ri]
+	r.Line, r.Key, r.Value, r.Kind, r.Google, r.Group = n, key, val, kind, kind, p.rb.cur
+}
+
+// agentWarning returns the warning about a user-agent value that is not
+// a product token, as record makes it, built in an arena of messages so
+// that it does not allocate for every warning.
+func (p *parser) agentWarning(v string) string {
+	const pre, post = "user-agent ", " is not an RFC 9309 product token"
+	// A quoted value has at most 4 bytes for each byte of v, and 2 more.
+	if n := len(pre) + 4*len(v) + 2 + len(post); len(p.msgs)+n > cap(p.msgs) {
+		p.msgs = make([]byte, 0, max(1024, 2*n))
+	}
+	start := len(p.msgs)
+	p.msgs = append(p.msgs, pre...)
+	p.msgs = appendQuote(p.msgs, v)
+	p.msgs = append(p.msgs, post...)
+	return bytesString(p.msgs[start:])
+}
+
+// keyEnd returns the offset in s, the line at offset base of the file, of
+// the first ':' or '#' at or after i, or len(s). It reads the file a word
+// at a time, past the end of the line but not of the file.
+func (p *parser) keyEnd(s string, base, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	src := p.f.src
+	for i < len(s) {
+		if base+i+8 > len(src) {
+			for i < len(s) && s[i] != ':' && s[i] != '#' {
+				i++
+			}
+			return i
+		}
+		w := word(src, base+i)
+		x, y := w^(':'*ones), w^('#'*ones)
+		// The lowest high bit set marks the first ':' or '#' exactly.
+		if t := ((x-ones)&^x | (y-ones)&^y) & highs; t != 0 {
+			return min(i+bits.TrailingZeros64(t)/8, len(s))
+		}
+		i += 8
+	}
+	return len(s)
 }
 
 // fastLine parses a line that reads the same under both readings: it has
@@ -373,7 +525,7 @@ func (p *parser) record(n int, nonBlank bool, rKey, rVal string, rOK bool, rKind
 	}
 	if (rKind == Allow || rKind == Disallow) && hasSpaceOrControl(rVal) {
 		if f.canWarn() {
-			f.warn(n, rKind.String()+" pattern "+strconv.Quote(rVal)+" contains white space or a control character; RFC 9309 skips the line")
+			f.warn(n, rKind.String()+" pattern "+quote(rVal)+" contains white space or a control character; RFC 9309 skips the line")
 		}
 		rKind = Invalid
 	}
@@ -383,7 +535,7 @@ func (p *parser) record(n int, nonBlank bool, rKey, rVal string, rOK bool, rKind
 		}
 	} else if rKind != gKind && gKind != Invalid && gKind != Sitemap && rKind != Invalid {
 		if f.canWarn() {
-			f.warn(n, "key "+strconv.Quote(rKey)+" is "+rKind.String()+" under RFC 9309 but "+gKind.String()+" for Google's parser")
+			f.warn(n, "key "+quote(rKey)+" is "+rKind.String()+" under RFC 9309 but "+gKind.String()+" for Google's parser")
 		}
 	}
 
@@ -405,7 +557,7 @@ func (p *parser) record(n int, nonBlank bool, rKey, rVal string, rOK bool, rKind
 	switch rKind {
 	case UserAgent:
 		if !isProductToken(rVal) && f.canWarn() {
-			f.warn(n, "user-agent "+strconv.Quote(rVal)+" is not an RFC 9309 product token")
+			f.warn(n, "user-agent "+quote(rVal)+" is not an RFC 9309 product token")
 		}
 		p.rb.userAgent(n, ri)
 	case Allow, Disallow:
@@ -419,12 +571,9 @@ func (p *parser) record(n int, nonBlank bool, rKey, rVal string, rOK bool, rKind
 	}
 	rec.Group = p.rb.cur
 
-	// Google's grouping.
+	// Google's grouping is made lazily from the records (see
+	// buildIndex).
 	switch gKind {
-	case UserAgent:
-		p.gb.userAgent(n, ri)
-	case Allow, Disallow:
-		p.gb.rule(ri)
 	case Sitemap:
 		if f.Sitemaps == nil {
 			f.Sitemaps = make([]string, 0, 16)
@@ -432,6 +581,29 @@ func (p *parser) record(n int, nonBlank bool, rKey, rVal string, rOK bool, rKind
 		f.Sitemaps = append(f.Sitemaps, gVal)
 	}
 	f.Records = append(f.Records, rec)
+}
+
+// quote is strconv.Quote, faster for printable ASCII without quotes and
+// backslashes, which it only has to enclose in quotes.
+func quote(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.Quote(s)
+		}
+	}
+	return `"` + s + `"`
+}
+
+// appendQuote is strconv.AppendQuote, faster like quote.
+func appendQuote(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.AppendQuote(dst, s)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
 
 // hasSpaceOrControl reports whether s has a byte <= ' ' or DEL.
@@ -473,7 +645,7 @@ func (p *parser) gval(i int32) string {
 func (f *File) crawlDelay(g *Group, n int, v string) {
 	d, err := strconv.ParseFloat(v, 64)
 	if err != nil || d < 0 || math.IsNaN(d) || math.IsInf(d, 0) || v == "" || !isDecimal(v) {
-		f.warn(n, "crawl-delay "+strconv.Quote(v)+" is not a non-negative decimal number")
+		f.warn(n, "crawl-delay "+quote(v)+" is not a non-negative decimal number")
 		return
 	}
 	if g.CrawlDelayLine != 0 {
