@@ -16,6 +16,7 @@ package cdx
 
 import (
 	"bytes"
+	"encoding/binary"
 )
 
 // Kind classifies a line. Valid lines have Kind Valid; every other kind
@@ -74,8 +75,52 @@ type Record struct {
 	MIME     []byte // "mime"
 	Filename []byte // "filename": the WARC file holding the record
 
-	scratch []byte // unescaped JSON strings
-	hostBuf []byte // the host, when it had to be lower-cased
+	scratch []byte   // unescaped JSON strings
+	hostBuf []byte   // the host, when it had to be lower-cased
+	days    *[32]day // dates of recent timestamps, by day of the month
+}
+
+// A day caches the conversion of a timestamp's date: a crawl's captures
+// span a few days, but in SURT order consecutive lines are from random
+// ones among them.
+type day struct {
+	date uint64 // the first eight bytes of the timestamp, YYYYMMDD; 0 if none
+	days int64  // the date in days since 1970-01-01
+}
+
+// timestamp is ParseTimestamp, faster for a 14-digit timestamp whose date
+// is in rec's cache of dates.
+func (rec *Record) timestamp(ts []byte) (int64, bool) {
+	if len(ts) != 14 {
+		return ParseTimestamp(ts)
+	}
+	date := binary.LittleEndian.Uint64(ts)
+	var t [6]byte
+	for i, c := range ts[8:14] {
+		t[i] = c - '0'
+		if t[i] > 9 {
+			return 0, false
+		}
+	}
+	hour := int64(t[0])*10 + int64(t[1])
+	min := int64(t[2])*10 + int64(t[3])
+	sec := int64(t[4])*10 + int64(t[5])
+	if hour > 23 || min > 59 || sec > 60 {
+		return 0, false
+	}
+	hms := hour*3600 + min*60 + sec
+	if rec.days == nil {
+		rec.days = new([32]day)
+	}
+	e := &rec.days[(ts[6]*10+ts[7])&31]
+	if date == e.date && date != 0 {
+		return e.days*86400 + hms, true
+	}
+	unix, ok := ParseTimestamp(ts)
+	if ok {
+		*e = day{date: date, days: (unix - hms) / 86400}
+	}
+	return unix, ok
 }
 
 // Parse parses one CDXJ line, without its line terminator, into rec and
@@ -83,12 +128,16 @@ type Record struct {
 // grown to the longest line with JSON escapes. Fields after the defect that
 // set a Kind other than Valid may be unset.
 func Parse(line []byte, rec *Record) Kind {
-	*rec = Record{Line: line, Offset: -1, scratch: rec.scratch[:0], hostBuf: rec.hostBuf}
+	*rec = Record{Line: line, Offset: -1, scratch: rec.scratch[:0], hostBuf: rec.hostBuf, days: rec.days}
 	rec.Kind = parse(line, rec)
 	return rec.Kind
 }
 
-func parse(line []byte, rec *Record) Kind {
+func parse(line []byte, rec *Record) Kind { return parseWith(line, rec, true) }
+
+// parseWith is parse; fast says whether the fast path may be used (the
+// tests compare it with the full parser).
+func parseWith(line []byte, rec *Record, fast bool) Kind {
 	sp := bytes.IndexByte(line, ' ')
 	if sp <= 0 {
 		return BadKey
@@ -100,7 +149,7 @@ func parse(line []byte, rec *Record) Kind {
 		return BadKey
 	}
 	rec.Timestamp = rest[:sp]
-	unix, ok := ParseTimestamp(rec.Timestamp)
+	unix, ok := rec.timestamp(rec.Timestamp)
 	if !ok {
 		return BadTimestamp
 	}
@@ -109,8 +158,11 @@ func parse(line []byte, rec *Record) Kind {
 	if len(js) == 0 || js[0] != '{' {
 		return BadKey
 	}
-	if k := rec.parseJSON(js); k != Valid {
-		return k
+	if !fast || !rec.fastJSON(js) {
+		rec.resetJSON()
+		if k := rec.parseJSON(js); k != Valid {
+			return k
+		}
 	}
 	if rec.URL == nil {
 		return MissingURL

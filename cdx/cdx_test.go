@@ -272,3 +272,20 @@ func BenchmarkReader(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkParseFull(b *testing.B) {
+	lines := sampleLines(b)
+	var n int64
+	for _, l := range lines {
+		n += int64(len(l)) + 1
+	}
+	b.SetBytes(n)
+	b.ReportAllocs()
+	var rec cdx.Record
+	for b.Loop() {
+		for _, l := range lines {
+			cdx.ParseFull(l, &rec)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(lines)), "ns/line")
+}

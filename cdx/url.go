@@ -50,6 +50,59 @@ var class = func() (t [256]uint8) {
 // hostOf returns the host of url, aliasing url unless the host has to be
 // lower-cased; then the lower-case copy is written to *buf.
 func hostOf(url []byte, buf *[]byte) ([]byte, bool) {
+	// The common case, "http://" or "https://" and a host name without
+	// user info or port, in one pass; anything else is left to hostOfAny.
+	var auth []byte
+	switch {
+	case len(url) >= 8 && string(url[:8]) == "https://":
+		auth = url[8:]
+	case len(url) >= 7 && string(url[:7]) == "http://":
+		auth = url[7:]
+	default:
+		return hostOfAny(url, buf)
+	}
+	upper := false
+	label := 0
+	j := 0
+	for ; j < len(auth); j++ {
+		switch k := class[auth[j]]; {
+		case k == cHost:
+			label++
+			continue
+		case k == cUpper:
+			upper = true
+			label++
+			continue
+		case auth[j] == '.' && label > 0:
+			label = 0
+			continue
+		}
+		break
+	}
+	if j < len(auth) && class[auth[j]] != cEnd {
+		// a port, user info, an IPv6 address, an empty label or a byte
+		// that is not allowed
+		return hostOfAny(url, buf)
+	}
+	return finishHost(auth[:j], upper, buf)
+}
+
+// finishHost drops a trailing dot, checks the length and lower-cases host.
+func finishHost(host []byte, upper bool, buf *[]byte) ([]byte, bool) {
+	if n := len(host); n > 0 && host[n-1] == '.' {
+		host = host[:n-1] // a trailing dot
+	}
+	if len(host) == 0 || len(host) > 253 {
+		return nil, false
+	}
+	if !upper {
+		return host, true
+	}
+	return lower(host, buf), true
+}
+
+// hostOfAny is hostOf for any URL.
+func hostOfAny(url []byte, buf *[]byte) ([]byte, bool) {
 	i := bytes.Index(url, []byte("://"))
 	if i <= 0 || !validScheme(url[:i]) {
 		return nil, false
@@ -95,20 +148,10 @@ func hostOf(url []byte, buf *[]byte) ([]byte, bool) {
 		}
 		break
 	}
-	host := auth[:j]
 	if !validPort(auth[j:]) {
 		return nil, false
 	}
-	if n := len(host); n > 0 && host[n-1] == '.' {
-		host = host[:n-1] // a trailing dot
-	}
-	if len(host) == 0 || len(host) > 253 {
-		return nil, false
-	}
-	if !upper {
-		return host, true
-	}
-	return lower(host, buf), true
+	return finishHost(auth[:j], upper, buf)
 }
 
 func ipv6Host(auth []byte, buf *[]byte) ([]byte, bool) {
