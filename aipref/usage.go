@@ -1,6 +1,10 @@
 package aipref
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/gpai-project/gpai/internal/pathpattern"
+)
 
 // MaxValueSize is the longest field or rule value the parsers read, 16 KiB.
 // A longer value is cut at the limit before parsing; a cut Content-Usage
@@ -172,7 +176,7 @@ type Scoped interface {
 // category the longest rule does not mention: the draft selects a rule, not
 // a value per category, so such a category is unknown.
 func Applicable[S Scoped](rules []S, u string) []S {
-	p := normalizePath(u)
+	p := pathpattern.NormalizePath(u)
 	best := -1
 	var out []S
 	var zero S
@@ -182,11 +186,11 @@ func Applicable[S Scoped](rules []S, u string) []S {
 		}
 		n := -1 // a rule without a path
 		if scope := r.Scope(); scope != "" {
-			pt := compilePattern(scope)
-			if !pt.match(p) {
+			pt := pathpattern.Compile(scope)
+			if !pt.Match(p) {
 				continue
 			}
-			n = pt.length
+			n = pt.Length()
 		}
 		switch {
 		case n > best:

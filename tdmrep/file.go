@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/gpai-project/gpai/internal/pathpattern"
 	"io"
 )
 
@@ -33,7 +34,7 @@ type Rule struct {
 	// Policy is the tdm-policy member, or "" when missing or not a string.
 	Policy string
 
-	pattern pattern
+	pattern pathpattern.Pattern
 }
 
 // A File is a parsed /.well-known/tdmrep.json.
@@ -185,7 +186,7 @@ func (f *File) parseRule(raw json.RawMessage, index, line int) (Rule, bool) {
 	if c := rule.Location[0]; c != '/' && c != '*' {
 		f.Errors = append(f.Errors, &Error{Line: line, Index: index, Msg: fmt.Sprintf("location %q does not start with / or *; it matches no path", rule.Location)})
 	}
-	rule.pattern = compilePattern(rule.Location)
+	rule.pattern = pathpattern.Compile(rule.Location)
 
 	if v, ok := obj["tdm-reservation"]; ok {
 		rule.Raw = string(v)
@@ -223,9 +224,9 @@ func (f *File) Match(u string) (*Rule, bool) {
 	if f == nil || len(f.Rules) == 0 {
 		return nil, false
 	}
-	p := normalizePath(u)
+	p := pathpattern.NormalizePath(u)
 	for i := range f.Rules {
-		if f.Rules[i].pattern.match(p) {
+		if f.Rules[i].pattern.Match(p) {
 			return &f.Rules[i], true
 		}
 	}

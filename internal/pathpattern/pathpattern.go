@@ -1,34 +1,42 @@
-package tdmrep
+// Package pathpattern implements the robots.txt path-pattern language that
+// TDMRep location rules and the IETF AI-preference robots.txt rule reuse
+// (RFC 9309 §2.2.3): patterns are anchored at the start of the path, "*"
+// matches any sequence of characters, a final "$" anchors the end, and a
+// literal "*" or "$" is written %2A or %24. Matching is case-sensitive.
+// Before comparison both sides are normalised: bytes outside US-ASCII are
+// percent-encoded, hex digits are upper-cased, and percent-encoded
+// unreserved characters are decoded; reserved characters stay as they are.
+//
+// It is internal: the leaf packages that need it share this one copy.
+package pathpattern
 
 import "strings"
 
-// This file holds the location-pattern language TDMRep borrows from
-// robots.txt: patterns are anchored at the start of the path, "*" matches
-// any sequence of characters, a final "$" anchors the end, and a literal "*"
-// or "$" is written %2A or %24. Matching is case-sensitive. Before
-// comparison both sides are normalised: bytes outside US-ASCII are
-// percent-encoded, hex digits are upper-cased, and percent-encoded
-// unreserved characters are decoded; reserved characters stay as they are.
-
-// pattern is a normalised location pattern.
-type pattern struct {
+// Pattern is a normalised path pattern.
+type Pattern struct {
 	text     string // normalised pattern without the end anchor
 	anchored bool   // pattern ended in "$"
 	wild     bool   // text contains "*"
+	length   int    // length in bytes of the normalised pattern, with "$"
 }
 
-func compilePattern(s string) pattern {
+// Compile normalises the pattern s.
+func Compile(s string) Pattern {
 	anchored := strings.HasSuffix(s, "$")
 	if anchored {
 		s = s[:len(s)-1]
 	}
 	// A "$" elsewhere is a literal and compares equal to %24 in a path.
 	text := normalize(s, false)
-	return pattern{text: text, anchored: anchored, wild: strings.IndexByte(text, '*') >= 0}
+	n := len(text)
+	if anchored {
+		n++
+	}
+	return Pattern{text: text, anchored: anchored, wild: strings.IndexByte(text, '*') >= 0, length: n}
 }
 
-// match reports whether the normalised path p matches the pattern.
-func (pt pattern) match(p string) bool {
+// Match reports whether the normalised path p matches the pattern.
+func (pt Pattern) Match(p string) bool {
 	if !pt.wild {
 		if pt.anchored {
 			return p == pt.text
@@ -72,11 +80,11 @@ func (pt pattern) match(p string) bool {
 	return true
 }
 
-// normalizePath reduces a URL or path to its normalised path and query.
+// NormalizePath reduces a URL or path to its normalised path and query.
 // A full URL loses its scheme and authority, a fragment is dropped, and an
 // empty path becomes "/". Raw "*" and "$" are encoded as %2A and %24 so that
 // they compare equal to the literal forms a pattern must use.
-func normalizePath(u string) string {
+func NormalizePath(u string) string {
 	if i := strings.IndexByte(u, '#'); i >= 0 {
 		u = u[:i]
 	}
@@ -158,3 +166,7 @@ func unreserved(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
 		c == '-' || c == '.' || c == '_' || c == '~'
 }
+
+// Length returns the length in bytes of the normalised pattern, counting a
+// final "$", for longest-match precedence.
+func (pt Pattern) Length() int { return pt.length }
