@@ -223,6 +223,7 @@ func parse(src string, truncated bool) *File {
 	}
 	f.Records = make([]Record, 0, strings.Count(src, "\n")+1)
 	p := &parser{f: f, rb: newBuilder(false), gb: newBuilder(true)}
+	p.rb.rules = make([]int32, 0, cap(f.Records))
 
 	// Google skips any leading part of a byte-order mark; the RFC reading
 	// skips only a complete one.
@@ -234,12 +235,35 @@ func parse(src string, truncated bool) *File {
 	if strings.HasPrefix(src, bom) {
 		rStart = 3
 	}
-	// Lines read the same under both readings, up to the choice of key and
-	// value, unless the file has a NUL, VT or FF byte, the line is too long
-	// for Google's parser or it starts with a partial byte-order mark.
-	odd := strings.IndexByte(src, 0) >= 0 || strings.IndexByte(src, '\v') >= 0 ||
-		strings.IndexByte(src, '\f') >= 0
+	// scan takes files that do not start with (part of) a byte-order
+	// mark and have no DEL byte, which it would have to look for in every
+	// rule; it finds NUL, VT and FF bytes line by line.
+	if len(src) > 0 && src[0] == bom[0] || strings.IndexByte(src, 0x7F) >= 0 {
+		// Lines read the same under both readings, up to the choice of
+		// key and value, unless the file has a NUL, VT or FF byte, the
+		// line is too long for Google's parser or it starts with a partial
+		// byte-order mark.
+		odd := strings.IndexByte(src, 0) >= 0 || strings.IndexByte(src, '\v') >= 0 ||
+			strings.IndexByte(src, '\f') >= 0
+		p.scanOdd(rStart, gStart, odd)
+	} else {
+		p.scan()
+	}
+	if gStart > 0 && gStart < 3 {
+		f.warn(1, "partial UTF-8 byte-order mark at the start; Google's parser skips it, RFC 9309 does not")
+	}
+	f.Groups = p.rb.publicGroups(f.Records)
+	for _, cd := range p.delays {
+		f.crawlDelay(&f.Groups[cd.group], cd.line, cd.value)
+	}
+	f.build = p
+	return f
+}
 
+// scanOdd is the line loop for files that scan cannot take: those with a
+// NUL, VT or FF byte or starting with (part of) a byte-order mark.
+func (p *parser) scanOdd(rStart, gStart int, odd bool) {
+	src := p.f.src
 	nextCR, nextLF := -1, -1
 	p.nextHash = -1
 	lineNo := 0
@@ -284,15 +308,164 @@ func parse(src string, truncated bool) *File {
 			pos++
 		}
 	}
-	if gStart > 0 && gStart < 3 {
-		f.warn(1, "partial UTF-8 byte-order mark at the start; Google's parser skips it, RFC 9309 does not")
+}
+
+// scan is the line loop for files without a NUL, VT, FF or DEL byte that
+// do not start with a byte-order mark. It finds the end of the key and of
+// the value of the common record ("Key: value" with no white space,
+// comment or control byte in the value, ended by LF) a word at a time in
+// one pass, writes allow and disallow records in place and leaves every
+// other line to quickRecord or otherLine. (It keeps few variables live
+// across the loop, so that the compiler keeps them in registers.)
+func (p *parser) scan() {
+	src := p.f.src
+	lineNo := 0
+	// hash is the offset of the first '#' at or after pos, or len(src).
+	hash := -1
+	for pos := 0; pos < len(src); {
+		lineNo++
+		if hash < pos {
+			if i := strings.IndexByte(src[pos:], '#'); i >= 0 {
+				hash = pos + i
+			} else {
+				hash = len(src)
+			}
+		}
+		// The key: the common keys are checked first; otherwise up to the
+		// first byte <= ' ' or ':'. For each test the lowest high bit set
+		// marks the first such byte exactly (borrows only run upwards from
+		// a matching byte).
+		j := pos
+		kind := Invalid
+		if pos+9 <= len(src) {
+			// c|0x20 equals a lower-case letter exactly when c is that
+			// letter in either case.
+			w := word(src, pos)
+			if w|0x2020_2020_2020_2020 == wDisallow && src[pos+8] == ':' {
+				j, kind = pos+8, Disallow
+			} else if (w|0x20_2020_2020)&0xFFFF_FFFF_FFFF == wAllowColon {
+				j, kind = pos+5, Allow
+			}
+		}
+		if kind == Invalid {
+			j = keyStop(src, pos)
+		}
+		if j < hash && j < len(src) && src[j] == ':' && j > pos {
+			v := j + 1
+			if v < len(src) && src[v] == ' ' {
+				v++
+			}
+			// The value: up to the first byte <= ' '; a '#' in it is
+			// found by hash.
+			e := valueEnd(src, v)
+			if e == v && e < len(src) && (src[e] == ' ' || src[e] == '\t') {
+				for v < len(src) && (src[v] == ' ' || src[v] == '\t') {
+					v++
+				}
+				e = valueEnd(src, v)
+			}
+			if e <= hash && (e == len(src) || src[e] == '\n') && e-pos <= maxGoogleLine {
+				f := p.f
+				if ri := len(f.Records); kind != Invalid && p.rb.cur >= 0 && ri < cap(f.Records) && len(p.rb.rules) < cap(p.rb.rules) {
+					f.Records = f.Records[:ri+1]
+					p.rb.rules = append(p.rb.rules, int32(ri))
+					p.rb.hasRule = true
+					p.rb.groups[p.rb.cur].hi = int32(len(p.rb.rules))
+					r := &f.Records[ri]
+					r.Line, r.Key, r.Value, r.Kind, r.Google, r.Group = lineNo, src[pos:j], src[v:e], kind, kind, p.rb.cur
+				} else {
+					p.quickRecord(lineNo, src[pos:j], src[v:e], src[pos:e], true)
+				}
+				pos = e + 1
+				continue
+			}
+		} else if j == pos && j < len(src) && src[j] == '\n' {
+			pos++ // blank line
+			continue
+		}
+		p.nextHash = hash
+		pos = p.otherLine(lineNo, pos)
 	}
-	f.Groups = p.rb.publicGroups(f.Records)
-	for _, cd := range p.delays {
-		f.crawlDelay(&f.Groups[cd.group], cd.line, cd.value)
+}
+
+// valueEnd returns the offset of the first byte <= ' ' at or after i in
+// src, or len(src).
+func valueEnd(src string, i int) int {
+	// The lowest high bit set marks the first such byte exactly (borrows
+	// only run upwards from a matching byte).
+	for ; i+8 <= len(src); i += 8 {
+		w := word(src, i)
+		if t := (w - 0x21*ones) &^ w & highs; t != 0 {
+			return i + bits.TrailingZeros64(t)/8
+		}
 	}
-	f.build = p
-	return f
+	for i < len(src) && src[i] > ' ' {
+		i++
+	}
+	return i
+}
+
+// otherLine parses line n at offset pos of the file for scan and returns
+// the offset of the next line. Lines with a NUL, VT or FF byte and lines
+// too long for Google's parser go to line, others to quickLine.
+func (p *parser) otherLine(n, pos int) int {
+	src := p.f.src
+	end := len(src)
+	if i := strings.IndexByte(src[pos:], '\n'); i >= 0 {
+		end = pos + i
+	}
+	if i := strings.IndexByte(src[pos:end], '\r'); i >= 0 {
+		end = pos + i
+	}
+	if s := src[pos:end]; len(s) > maxGoogleLine || hasNulVTFF(s) {
+		p.line(n, s, s)
+	} else {
+		p.quickLine(n, s, pos)
+	}
+	pos = end + 1
+	if end < len(src) && src[end] == '\r' && pos < len(src) && src[pos] == '\n' {
+		pos++
+	}
+	return pos
+}
+
+// hasNulVTFF reports whether s has a NUL, VT or FF byte.
+func hasNulVTFF(s string) bool {
+	// Bytes below CR are candidates: a high bit of t marks the first one
+	// exactly, and maybe later bytes.
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := word(s, i)
+		if (w-0x0D*ones)&^w&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c == 0 || c == '\v' || c == '\f' {
+			return true
+		}
+	}
+	return false
+}
+
+const ones, highs = 0x0101010101010101, 0x8080808080808080
+
+// keyStop returns the offset of the first byte at or after i in src that
+// is a space or control byte (<= ' ') or ':', or len(src).
+func keyStop(src string, i int) int {
+	for ; i+8 <= len(src); i += 8 {
+		w := word(src, i)
+		x := w ^ (':' * ones)
+		if t := ((w-0x21*ones)&^w | (x-ones)&^x) & highs; t != 0 {
+			return i + bits.TrailingZeros64(t)/8
+		}
+	}
+	for ; i < len(src); i++ {
+		if c := src[i]; c <= ' ' || c == ':' {
+			return i
+		}
+	}
+	return len(src)
 }
 
 // canWarn reports whether f.warn would still record a warning.
@@ -341,7 +514,15 @@ func (p *parser) quickLine(n int, s string, base int) {
 	if h := p.nextHash - base; h < end {
 		end = h // the '#' is after the colon: the key has none
 	}
-	val := trimWS(s[j+1 : end])
+	p.quickRecord(n, key, trimWS(s[j+1:end]), s, false)
+}
+
+// quickRecord adds the record of line s, numbered n, with the given key
+// and value (trimmed; the key non-empty and free of white space at both
+// ends) when it needs no warning but a non-token user-agent and both
+// readings give it the same meaning, and otherwise leaves it to fastLine.
+// clean reports that val is known to have no space or control byte.
+func (p *parser) quickRecord(n int, key, val, s string, clean bool) {
 	f := p.f
 	var kind Kind
 	switch len(key) {
@@ -370,7 +551,7 @@ func (p *parser) quickLine(n int, s string, base int) {
 		}
 		p.rb.userAgent(n, ri)
 	case Allow, Disallow:
-		if p.rb.cur < 0 || hasSpaceOrControl(val) {
+		if p.rb.cur < 0 || !clean && hasSpaceOrControl(val) {
 			p.fastLine(n, s)
 			return
 		}
@@ -419,7 +600,6 @@ func (p *parser) agentWarning(v string) string {
 // the first ':' or '#' at or after i, or len(s). It reads the file a word
 // at a time, past the end of the line but not of the file.
 func (p *parser) keyEnd(s string, base, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	src := p.f.src
 	for i < len(s) {
 		if base+i+8 > len(src) {
@@ -608,7 +788,6 @@ func appendQuote(dst []byte, s string) []byte {
 
 // hasSpaceOrControl reports whether s has a byte <= ' ' or DEL.
 func hasSpaceOrControl(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	n := len(s)
 	if n < 8 {
 		for i := 0; i < n; i++ {
@@ -729,18 +908,19 @@ func googleSplit(line string) (key, value string, ok bool) {
 
 // Lower-cased keys as little-endian words, for rfcKind and googleKind.
 var (
-	wUserAgen = load8("user-age") // user-agent
-	wUseragen = load8("useragen") // useragent
-	wUser_age = load8("user age") // user agent
-	wAllow    = load8Short("allow")
-	wDisallow = load8("disallow")
-	wDissallo = load8("dissallo") // dissallow
-	wDissalow = load8("dissalow")
-	wDisalow  = load8Short("disalow")
-	wDiasllow = load8("diasllow")
-	wDisallaw = load8("disallaw")
-	wSitemap  = load8Short("sitemap")
-	wSite_map = load8("site-map")
+	wUserAgen   = load8("user-age") // user-agent
+	wUseragen   = load8("useragen") // useragent
+	wUser_age   = load8("user age") // user agent
+	wAllow      = load8Short("allow")
+	wAllowColon = load8Short("allow:") // for scan
+	wDisallow   = load8("disallow")
+	wDissallo   = load8("dissallo") // dissallow
+	wDissalow   = load8("dissalow")
+	wDisalow    = load8Short("disalow")
+	wDiasllow   = load8("diasllow")
+	wDisallaw   = load8("disallaw")
+	wSitemap    = load8Short("sitemap")
+	wSite_map   = load8("site-map")
 )
 
 func rfcKind(key string) Kind {

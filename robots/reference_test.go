@@ -287,3 +287,30 @@ func FuzzReference(f *testing.F) {
 		}
 	})
 }
+
+// TestReferenceScan compares the two implementations on files that
+// exercise the word-at-a-time line loop: line ends at every offset within
+// a word, CR and CRLF, white space and comments around values, control
+// bytes in otherwise ordinary files, the last line without a line end.
+func TestReferenceScan(t *testing.T) {
+	lines := []string{
+		"User-agent: *", "user-agent:a", "Disallow: /x", "DISALLOW:/y", "disallow:", "Allow: /z", "allow:",
+		"ALLOW :/p", "allow\x1a/q", "Allow:\t/t", "Allow: \t /u", "Disallow: /v ", "Disallow: /w#c",
+		"Disallow: /w #c", "# Disallow: /c", "#", "", " ", "\t", "Sitemap: https://a.example/s.xml",
+		"Crawl-delay: 2", "Crawl-delay : 3", "Content-Usage: train-ai=n", "Disallow /nocolon",
+		"Disallow: /a\x00b", "Disallow: /a\x0bb", "Allow: /a\x0cb", "Disallow: /é", "Dis\x80llow: /k",
+		"Disallow:" + strings.Repeat("/abcdefg", 3), "User-agent: Foo Bar", "Disallow: /" + strings.Repeat("x", 16400),
+	}
+	ends := []string{"\n", "\r\n", "\r"}
+	for i, l := range lines {
+		for _, end := range ends {
+			for pad := 0; pad < 9; pad++ {
+				src := strings.Repeat("#", pad) + "\nUser-agent: a\n" + l + end + lines[(i+1)%len(lines)] + end + l
+				compareParse(t, []byte(src))
+				compareParse(t, []byte(src+end))
+				compareParse(t, []byte(l+end+"User-agent: b\n"+l))
+			}
+		}
+	}
+	compareParse(t, []byte("User-agent: *\nDisallow: /a\x7f\nAllow: /b\n"))
+}
