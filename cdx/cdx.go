@@ -75,9 +75,10 @@ type Record struct {
 	MIME     []byte // "mime"
 	Filename []byte // "filename": the WARC file holding the record
 
-	scratch []byte   // unescaped JSON strings
-	hostBuf []byte   // the host, when it had to be lower-cased
-	days    *[32]day // dates of recent timestamps, by day of the month
+	scratch []byte     // unescaped JSON strings
+	hostBuf []byte     // the host, when it had to be lower-cased
+	days    *[32]day   // dates of recent timestamps, by day of the month
+	fast    *fastState // the fast path's state: quote bitmap, last host
 }
 
 // A day caches the conversion of a timestamp's date: a crawl's captures
@@ -128,7 +129,7 @@ func (rec *Record) timestamp(ts []byte) (int64, bool) {
 // grown to the longest line with JSON escapes. Fields after the defect that
 // set a Kind other than Valid may be unset.
 func Parse(line []byte, rec *Record) Kind {
-	*rec = Record{Line: line, Offset: -1, scratch: rec.scratch[:0], hostBuf: rec.hostBuf, days: rec.days}
+	*rec = Record{Line: line, Offset: -1, scratch: rec.scratch[:0], hostBuf: rec.hostBuf, days: rec.days, fast: rec.fast}
 	rec.Kind = parse(line, rec)
 	return rec.Kind
 }
@@ -144,19 +145,34 @@ func parseWith(line []byte, rec *Record, fast bool) Kind {
 	}
 	rec.Key = line[:sp]
 	rest := line[sp+1:]
-	sp = bytes.IndexByte(rest, ' ')
-	if sp < 0 {
-		return BadKey
+	// The usual 14-digit timestamp: when the bytes up to the space after
+	// it are a valid timestamp, they are digits, and that space is the
+	// first; otherwise the space is searched.
+	var unix int64
+	var ok bool
+	if len(rest) > 14 && rest[14] == ' ' {
+		if unix, ok = rec.timestamp(rest[:14]); ok {
+			sp = 14
+		}
+	}
+	if !ok {
+		sp = bytes.IndexByte(rest, ' ')
+		if sp < 0 {
+			return BadKey
+		}
+		if unix, ok = rec.timestamp(rest[:sp]); !ok {
+			rec.Timestamp = rest[:sp]
+			return BadTimestamp
+		}
 	}
 	rec.Timestamp = rest[:sp]
-	unix, ok := rec.timestamp(rec.Timestamp)
-	if !ok {
-		return BadTimestamp
-	}
 	rec.Unix = unix
 	js := rest[sp+1:]
 	if len(js) == 0 || js[0] != '{' {
 		return BadKey
+	}
+	if fast && rec.fast == nil {
+		rec.fast = new(fastState)
 	}
 	if !fast || !rec.fastJSON(js) {
 		rec.resetJSON()
@@ -167,7 +183,12 @@ func parseWith(line []byte, rec *Record, fast bool) Kind {
 	if rec.URL == nil {
 		return MissingURL
 	}
-	host, ok := hostOf(rec.URL, &rec.hostBuf)
+	var host []byte
+	if fast {
+		host, ok = rec.cachedHost(rec.URL)
+	} else {
+		host, ok = hostOf(rec.URL, &rec.hostBuf)
+	}
 	if !ok {
 		return BadURL
 	}

@@ -10,7 +10,7 @@ func ParseFull(line []byte, rec *Record) Kind {
 // FastJSON reports whether the fast path answers for the JSON object js
 // (which starts with '{'); rec is set as by the fast path.
 func FastJSON(js []byte, rec *Record) bool {
-	*rec = Record{Offset: -1}
+	*rec = Record{Offset: -1, fast: new(fastState)}
 	return rec.fastJSON(js)
 }
 

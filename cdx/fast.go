@@ -1,9 +1,7 @@
 package cdx
 
 import (
-	"bytes"
 	"encoding/binary"
-	"math/bits"
 )
 
 // The fast path.
@@ -33,32 +31,7 @@ const (
 	commaSep = uint32('"') | uint32(',')<<8 | uint32(' ')<<16 | uint32('"')<<24 // `", "`
 )
 
-// nextQuote returns the index of the first quote in js at or after i, or
-// -1. Short strings are searched a word at a time; long ones with
-// bytes.IndexByte.
-func nextQuote(js []byte, i int) int {
-	if i+16 <= len(js) {
-		w := binary.LittleEndian.Uint64(js[i:])
-		if q := zeroBytes(w ^ quote8); q != 0 {
-			return i + bits.TrailingZeros64(q)>>3
-		}
-		w = binary.LittleEndian.Uint64(js[i+8:])
-		if q := zeroBytes(w ^ quote8); q != 0 {
-			return i + 8 + bits.TrailingZeros64(q)>>3
-		}
-		i += 16
-	}
-	if i > len(js) {
-		return -1
-	}
-	q := bytes.IndexByte(js[i:], '"')
-	if q < 0 {
-		return -1
-	}
-	return i + q
-}
-
-// Field identifiers of the keys the fast path knows.
+// Field identifiers of the keys the statistics use.
 const (
 	fOther uint8 = iota
 	fURL
@@ -69,147 +42,120 @@ const (
 	fFilename
 )
 
-// A knownKey is a key of Common Crawl's index followed by `": "`, matched
-// as one or two words: the first (masked when shorter than a word) and the
-// last word of it.
-type knownKey struct {
-	w1, mask uint64
-	w2       uint64 // the last 8 bytes, if n > 8
-	n        int    // length of key + `": "`
-	field    uint8
-	long     bool  // the value is usually long: search it with bytes.IndexByte
-	next     uint8 // the key that usually follows, as an index in knownKeys
-}
-
-// knownKeys are the keys of Common Crawl's index, in their usual order;
-// knownKeys[0] is a sentinel that matches nothing. keyByFirst gives, for a
-// first byte, the first of them that starts with it.
-var knownKeys, keyByFirst = func() (t [13]knownKey, first [256]uint8) {
-	keys := []struct {
-		name  string
-		field uint8
-		long  bool
-	}{
-		{"url", fURL, true}, {"mime", fMIME, false}, {"mime-detected", fOther, false},
-		{"status", fStatus, false}, {"digest", fOther, true}, {"length", fLength, false},
-		{"offset", fOffset, false}, {"filename", fFilename, true}, {"charset", fOther, false},
-		{"languages", fOther, false}, {"redirect", fOther, true}, {"truncated", fOther, false},
-	}
-	t[0] = knownKey{w1: 1} // mask 0: never matches
-	for i, k := range keys {
-		p := []byte(k.name + `": "`)
-		e := knownKey{n: len(p), field: k.field, long: k.long, mask: ^uint64(0)}
-		var b [8]byte
-		copy(b[:], p)
-		e.w1 = binary.LittleEndian.Uint64(b[:])
-		if len(p) < 8 {
-			e.mask = 1<<(8*len(p)) - 1
-		}
-		if len(p) > 8 {
-			e.w2 = binary.LittleEndian.Uint64(p[len(p)-8:])
-		}
-		// the usual successor: the next key up to "languages", which
-		// ends the lines of text captures (redirects end with "redirect")
-		if k.name != "languages" && k.name != "redirect" && k.name != "truncated" {
-			e.next = uint8(i + 2)
-		}
-		t[i+1] = e
-		if first[p[0]] == 0 {
-			first[p[0]] = uint8(i + 1)
-		}
-	}
-	return t, first
-}()
-
-// matches reports whether js[i:] starts with the key and `": "`;
-// i+24 <= len(js).
-func (k *knownKey) matches(js []byte, i int) bool {
-	return binary.LittleEndian.Uint64(js[i:])&k.mask == k.w1 &&
-		(k.n <= 8 || binary.LittleEndian.Uint64(js[i+k.n-8:]) == k.w2)
-}
-
-// quoteIn16 returns the index of the first quote in the 16 bytes at
-// js[i], or -1; i+16 <= len(js).
-func quoteIn16(js []byte, i int) int {
-	w := binary.LittleEndian.Uint64(js[i:])
-	if q := zeroBytes(w ^ quote8); q != 0 {
-		return i + bits.TrailingZeros64(q)>>3
-	}
-	w = binary.LittleEndian.Uint64(js[i+8:])
-	if q := zeroBytes(w ^ quote8); q != 0 {
-		return i + 8 + bits.TrailingZeros64(q)>>3
-	}
-	return -1
-}
-
 // fastJSON parses js, a JSON object of the shape described above, into
 // rec and reports true. It reports false if js does not have that shape;
 // the fields it may have set are then reset by the caller (resetJSON).
+//
+// All quotes of the object are found first, in one pass that also looks
+// for backslashes (quoteMap.scan); then the strings are walked from quote
+// to quote, checking the separators between them as 4-byte words. The
+// values of the fields of interest are applied once the walk is done, the
+// last of each (duplicates are rare; "offset" and "status", which keep an
+// earlier value when a later one is not a number, are applied in order).
 func (rec *Record) fastJSON(js []byte) bool {
 	n := len(js)
-	// js[0] == '{' (checked by parse); the object is `{"` ... `"}` and
-	// holds no backslash.
-	if n < 8 || js[1] != '"' || js[n-1] != '}' || js[n-2] != '"' || bytes.IndexByte(js, '\\') >= 0 {
+	// js[0] == '{' (checked by parse); the object is `{"` ... `"}`.
+	if n < 16 || n > maxFastJSON || js[1] != '"' || js[n-1] != '}' || js[n-2] != '"' {
 		return false
 	}
+	m := &rec.fast.quotes
+	if m.scan(js) {
+		return false // a backslash: escapes are for parseJSON
+	}
+	// Without backslashes every quote delimits a string, and js[n-2] is a
+	// quote: every search below, which starts before n-2, finds one.
 	rec.Length = -1
-	i := 1             // the quote opening the current key
-	expect := uint8(1) // the key expected there, as an index in knownKeys
+	var vals [fFilename + 1]struct{ s, e int } // the values of the fields, if e > 0
+	i := 1                                     // the quote opening the current key
 	for {
-		var (
-			vs    int // the value's first byte
-			field uint8
-			long  bool
-		)
-		if i+25 <= n {
-			// the expected key, or the first known key with the same first byte
-			k := &knownKeys[expect]
-			if !k.matches(js, i+1) {
-				k = &knownKeys[keyByFirst[js[i+1]]]
-				if !k.matches(js, i+1) {
-					k = nil
-				}
-			}
-			if k != nil {
-				// the key holds no quote, so it ends where `": "` starts
-				vs, field, long, expect = i+1+k.n, k.field, k.long, k.next
-				if vs > n-2 {
-					return false
-				}
-			}
+		ke := m.next(i + 1)
+		// ke+4 <= n-2: the value's opening quote precedes the final quote
+		if ke+4 > n-2 || binary.LittleEndian.Uint32(js[ke:]) != colonSep {
+			return false
 		}
-		if vs == 0 {
-			ke := nextQuote(js, i+1)
-			// ke+4 <= n-2: the value's opening quote precedes the final quote
-			if ke < 0 || ke+4 > n-2 || binary.LittleEndian.Uint32(js[ke:]) != colonSep {
-				return false
+		vs := ke + 4
+		ve := m.next(vs)
+		if field := keyField(js[i+1 : ke]); field != fOther {
+			v := &vals[field]
+			if v.e > 0 && (field == fOffset || field == fStatus) {
+				rec.set(field, js[v.s:v.e]) // a duplicate
 			}
-			vs = ke + 4
-			field = keyField(js[i+1 : ke])
-		}
-		// js[vs-1] is the value's opening quote, vs <= n-2, js[n-2] == '"'
-		ve := -1
-		if !long && vs+16 <= n {
-			ve = quoteIn16(js, vs)
-		}
-		if ve < 0 {
-			ve = bytes.IndexByte(js[vs:], '"')
-			if ve < 0 {
-				return false
-			}
-			ve += vs
-		}
-		if field != fOther {
-			rec.set(field, js[vs:ve])
+			v.s, v.e = vs, ve
 		}
 		if ve == n-2 {
-			return true // the value's closing quote is the object's last quote
+			break // the value's closing quote is the object's last quote
 		}
 		if ve+4 > n-2 || binary.LittleEndian.Uint32(js[ve:]) != commaSep {
 			return false
 		}
 		i = ve + 3
 	}
+	if v := vals[fURL]; v.e > 0 {
+		rec.URL = js[v.s:v.e]
+	}
+	if v := vals[fMIME]; v.e > 0 {
+		rec.MIME = js[v.s:v.e]
+	}
+	if v := vals[fFilename]; v.e > 0 {
+		rec.Filename = js[v.s:v.e]
+	}
+	if v := vals[fLength]; v.e > 0 {
+		rec.Length = -2
+		if x, ok := digits(js, v.s, v.e); ok {
+			rec.Length = x
+		}
+	}
+	if v := vals[fOffset]; v.e > 0 {
+		if x, ok := digits(js, v.s, v.e); ok {
+			rec.Offset = x
+		}
+	}
+	if v := vals[fStatus]; v.e > 0 {
+		if x, ok := digits(js, v.s, v.e); ok && x < 1000 {
+			rec.Status = int(x)
+		}
+	}
+	return true
+}
+
+// digits is parseUint(js[s:e]), a word at a time; e+2 <= len(js).
+func digits(js []byte, s, e int) (int64, bool) {
+	l := e - s
+	if l > 16 || s+16 > len(js) {
+		return parseUint(js[s:e])
+	}
+	if l <= 0 {
+		return 0, false
+	}
+	if l <= 8 {
+		w := binary.LittleEndian.Uint64(js[s:])
+		v, ok := digits8(w, l)
+		return int64(v), ok
+	}
+	hi, ok1 := digits8(binary.LittleEndian.Uint64(js[s:]), l-8)
+	lo, ok2 := digits8(binary.LittleEndian.Uint64(js[e-8:]), 8)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	return int64(hi*100000000 + lo), true
+}
+
+// digits8 converts the first l (1 to 8) bytes of w, in memory order, as
+// decimal digits, and reports whether they all are digits.
+func digits8(w uint64, l int) (uint64, bool) {
+	// the bytes past l become '0'; then the digits are moved to the high
+	// bytes, after zeros: leading zeros of the number
+	sh := uint(8*(8-l)) & 63
+	mask := ^uint64(0) >> sh
+	w = w&mask | 0x3030303030303030&^mask
+	if w&0xf0f0f0f0f0f0f0f0|(w+0x0606060606060606)&0xf0f0f0f0f0f0f0f0>>4 != 0x3333333333333333 {
+		return 0, false
+	}
+	w = (w - 0x3030303030303030) << sh
+	w = (w * (10<<8 + 1)) >> 8 & 0x00ff00ff00ff00ff
+	w = (w * (100<<16 + 1)) >> 16 & 0x0000ffff0000ffff
+	w = (w * (10000<<32 + 1)) >> 32
+	return w, true
 }
 
 // set stores a string value without escapes of a field of interest, as

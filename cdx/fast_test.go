@@ -90,8 +90,16 @@ func fastSeeds(t testing.TB) [][]byte {
 // sameParse parses line with and without the fast path and reports the
 // first difference.
 func sameParse(line []byte) error {
-	var fast, full cdx.Record
-	kf := cdx.Parse(line, &fast)
+	var fast cdx.Record
+	return sameParseWith(&fast, line)
+}
+
+// sameParseWith is sameParse with fast as the Record of the fast path,
+// which keeps state (the last host) from the lines it parsed before.
+func sameParseWith(rec *cdx.Record, line []byte) error {
+	var full cdx.Record
+	kf := cdx.Parse(line, rec)
+	fast := *rec
 	kp := cdx.ParseFull(line, &full)
 	if kf != kp || fast.Kind != full.Kind {
 		return fmt.Errorf("kind %v, full parser %v", kf, kp)
@@ -207,6 +215,10 @@ func TestFastPath(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	const rounds = 40
+	// one Record for all lines, each copied to the same buffer, as a
+	// reader does: the host cache must not depend on earlier lines' bytes
+	var rec cdx.Record
+	var buf []byte
 	for _, l := range seeds {
 		for range rounds {
 			m := l
@@ -216,7 +228,8 @@ func TestFastPath(t *testing.T) {
 			if fastAnswers(m) {
 				answered++
 			}
-			if err := sameParse(m); err != nil {
+			buf = append(buf[:0], m...)
+			if err := sameParseWith(&rec, buf); err != nil {
 				t.Fatalf("Parse(%q): %v", m, err)
 			}
 		}
@@ -239,7 +252,39 @@ func FuzzFastPath(f *testing.F) {
 		if err := sameParse(b); err != nil {
 			t.Fatalf("Parse(%q): %v", b, err)
 		}
+		// the lines of b in turn, with one Record and one buffer
+		var rec cdx.Record
+		var buf []byte
+		for l := range bytes.SplitSeq(b, []byte{'\n'}) {
+			buf = append(buf[:0], l...)
+			if err := sameParseWith(&rec, buf); err != nil {
+				t.Fatalf("Parse(%q) after the lines before it in %q: %v", l, b, err)
+			}
+		}
 	})
+}
+
+// TestHostCache parses URLs that share the start of the previous URL's
+// host with one Record.
+func TestHostCache(t *testing.T) {
+	urls := []string{
+		"http://a.b/x", "http://a.b/y", "http://a.b", "http://a.b?q", "http://a.b#f", "http://a.b\\x",
+		"http://a.b:80/", "http://a.b.c/", "http://a.b@c/", "http://a.bc/", "http://a.b./", "http://a.b/",
+		"https://a.b/", "http://a.b/", "http://A.b/", "http://A.b/", "http://a.b/", "http://a.b%/",
+		"http://a.b /", "http://a.b-/", "http://a.b_/", "http://a.b/", "http://a.b..c/", "http://a.b/",
+		"http://a.b.:8/", "http://a.b./", "http://a.b./x", "http://a.b.", "http://a.b/", "http://a.b[/",
+		"ftp://a.b/", "ftp://a.b/x", "http://[::1]/", "http://[::1]/", "https://www.a.b/", "https://a.b/",
+		"https://www.a.b/", "https://www.a.b",
+	}
+	var rec cdx.Record
+	var buf []byte
+	for _, u := range urls {
+		l := `k 20240802103102 {"url": "` + u + `", "length": "5", "mime": "text/html", "status": "200"}`
+		buf = append(buf[:0], l...)
+		if err := sameParseWith(&rec, buf); err != nil {
+			t.Errorf("Parse(%q): %v", l, err)
+		}
+	}
 }
 
 func TestHostFastPath(t *testing.T) {

@@ -50,22 +50,32 @@ var class = func() (t [256]uint8) {
 // hostOf returns the host of url, aliasing url unless the host has to be
 // lower-cased; then the lower-case copy is written to *buf.
 func hostOf(url []byte, buf *[]byte) ([]byte, bool) {
-	// The common case, "http://" or "https://" and a host name without
-	// user info or port, in one pass; anything else is left to hostOfAny.
-	var auth []byte
-	switch {
-	case len(url) >= 8 && string(url[:8]) == "https://":
-		auth = url[8:]
-	case len(url) >= 7 && string(url[:7]) == "http://":
-		auth = url[7:]
-	default:
+	start, end, upper, ok := hostSpan(url)
+	if !ok {
 		return hostOfAny(url, buf)
 	}
-	upper := false
+	return finishHost(url[start:end], upper, buf)
+}
+
+// hostSpan is the fast path of hostOf. For the common case, "http://" or
+// "https://" and a host name without user info or port, it returns the
+// host's bounds in url (a trailing dot included) and whether the host has
+// upper-case letters, in one pass; anything else is left to hostOfAny
+// (ok false). The result depends only on url[:end] and on the byte after
+// it being one that ends the authority (/ ? # \) or the end of url.
+func hostSpan(url []byte) (start, end int, upper, ok bool) {
+	switch {
+	case len(url) >= 8 && string(url[:8]) == "https://":
+		start = 8
+	case len(url) >= 7 && string(url[:7]) == "http://":
+		start = 7
+	default:
+		return 0, 0, false, false
+	}
 	label := 0
-	j := 0
-	for ; j < len(auth); j++ {
-		switch k := class[auth[j]]; {
+	j := start
+	for ; j < len(url); j++ {
+		switch k := class[url[j]]; {
 		case k == cHost:
 			label++
 			continue
@@ -73,18 +83,52 @@ func hostOf(url []byte, buf *[]byte) ([]byte, bool) {
 			upper = true
 			label++
 			continue
-		case auth[j] == '.' && label > 0:
+		case url[j] == '.' && label > 0:
 			label = 0
 			continue
 		}
 		break
 	}
-	if j < len(auth) && class[auth[j]] != cEnd {
+	if j < len(url) && class[url[j]] != cEnd {
 		// a port, user info, an IPv6 address, an empty label or a byte
 		// that is not allowed
-		return hostOfAny(url, buf)
+		return 0, 0, false, false
 	}
-	return finishHost(auth[:j], upper, buf)
+	return start, j, upper, true
+}
+
+// fastState is the state a Record keeps between lines for the fast path.
+type fastState struct {
+	quotes quoteMap
+	// hostKey is the start of the last URL up to the end of its host,
+	// if hostSpan found it and it needed no lower-casing; its host is
+	// hostKey[hostStart:hostEnd].
+	hostKey            []byte
+	hostStart, hostEnd int
+}
+
+// cachedHost is hostOf(url, &rec.hostBuf), faster when url has the host
+// of the previous URL, as consecutive lines of an index in SURT order
+// mostly do: when url starts with the same bytes up to the end of the
+// host, followed by a byte that ends the authority (or nothing), hostSpan
+// would find the same host there.
+func (rec *Record) cachedHost(url []byte) ([]byte, bool) {
+	f := rec.fast
+	if p := f.hostKey; len(p) > 0 && len(url) >= len(p) && string(url[:len(p)]) == string(p) &&
+		(len(url) == len(p) || class[url[len(p)]] == cEnd) {
+		return url[f.hostStart:f.hostEnd], true
+	}
+	f.hostKey = f.hostKey[:0]
+	start, end, upper, ok := hostSpan(url)
+	if !ok {
+		return hostOfAny(url, &rec.hostBuf)
+	}
+	host, ok := finishHost(url[start:end], upper, &rec.hostBuf)
+	if ok && !upper {
+		f.hostKey = append(f.hostKey, url[:end]...)
+		f.hostStart, f.hostEnd = start, start+len(host)
+	}
+	return host, ok
 }
 
 // finishHost drops a trailing dot, checks the length and lower-cases host.

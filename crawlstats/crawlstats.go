@@ -72,8 +72,10 @@ type Config struct {
 	Format Format
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
-	// HostCache is the number of host names each worker maps to their
-	// registered domain before it starts over; 0 means 1<<17.
+	// HostCache bounds the number of host names each worker maps to their
+	// registered domain: a direct-mapped cache of the largest power of two
+	// of entries not above it (and not above 1<<20), 64 bytes each; hosts
+	// longer than 55 bytes are not cached. 0 means 1<<17.
 	HostCache int
 	// ChunkSize is the number of bytes of a plain file, or of compressed
 	// bytes of a gzip file, a worker takes at a time; 0 means 8 MiB.
@@ -144,7 +146,11 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	r.prog.total = total
 	stop := r.prog.start(cfg.Progress, cfg.ProgressLive, cfg.ProgressInterval)
 	err := r.run(ctx)
-	st := &Stats{Domains: map[string]*Domain{}}
+	n := 0
+	for _, s := range r.shards {
+		n += len(s.doms)
+	}
+	st := &Stats{Domains: make(map[string]*Domain, n)}
 	for _, s := range r.shards {
 		s.flush(st)
 	}

@@ -2,6 +2,7 @@ package crawlstats
 
 import (
 	"bytes"
+	"hash/maphash"
 	"net/netip"
 	"strings"
 
@@ -53,8 +54,9 @@ type tally struct {
 // shard aggregates records on one goroutine.
 type shard struct {
 	doms     map[string]*tally
-	hosts    map[string]*tally // bounded cache: host → its domain's tally
-	maxHosts int
+	hosts    []hostEntry // cache: host → its domain's tally, by hash of the host
+	seed     maphash.Seed
+	slab     []tally // tallies to hand out
 	lastHost []byte
 	last     *tally
 	prevHost []byte
@@ -68,11 +70,28 @@ type shard struct {
 	hostBuf               []byte
 }
 
+// A hostEntry is an entry of a shard's cache of host names: a host of up
+// to maxCachedHost bytes, kept in the entry (no allocation per host, and
+// one cache line per entry).
+type hostEntry struct {
+	host [maxCachedHost]byte
+	n    uint8  // the host's length
+	t    *tally // nil if the entry is empty
+}
+
+const maxCachedHost = 55
+
 func newShard(maxHosts int) *shard {
+	// a direct-mapped cache: a power of two of entries, at most maxHosts
+	// and at most 1<<20 (64 MiB)
+	n := 1
+	for n*2 <= min(maxHosts, 1<<20) {
+		n *= 2
+	}
 	return &shard{
-		doms:     make(map[string]*tally, 1024),
-		hosts:    make(map[string]*tally, 1024),
-		maxHosts: maxHosts,
+		doms:  make(map[string]*tally, 1024),
+		hosts: make([]hostEntry, n),
+		seed:  maphash.MakeSeed(),
 	}
 }
 
@@ -88,14 +107,28 @@ func (s *shard) tallyOf(host []byte) *tally {
 		s.last, s.prev = s.prev, s.last
 		return s.last
 	}
-	t := s.hosts[string(host)]
-	if t == nil {
-		h := string(host)
-		t = s.domain(RegisteredDomain(h))
-		if len(s.hosts) >= s.maxHosts {
-			clear(s.hosts)
+	var e *hostEntry
+	if len(host) <= maxCachedHost {
+		e = &s.hosts[maphash.Bytes(s.seed, host)&uint64(len(s.hosts)-1)]
+	}
+	var t *tally
+	if e != nil && e.t != nil && int(e.n) == len(host) && string(e.host[:e.n]) == string(host) {
+		t = e.t
+	} else {
+		name := RegisteredDomain(string(host))
+		// in SURT order, a new host is often in the last domain
+		switch {
+		case s.last != nil && s.last.name == name:
+			t = s.last
+		case s.prev != nil && s.prev.name == name:
+			t = s.prev
+		default:
+			t = s.domain(name)
 		}
-		s.hosts[h] = t
+		if e != nil {
+			e.n = uint8(copy(e.host[:], host))
+			e.t = t
+		}
 	}
 	s.lastHost, s.prevHost = s.prevHost, s.lastHost
 	s.prev = s.last
@@ -107,7 +140,11 @@ func (s *shard) tallyOf(host []byte) *tally {
 func (s *shard) domain(name string) *tally {
 	t := s.doms[name]
 	if t == nil {
-		t = &tally{first: 1<<63 - 1, last: -1 << 63, name: name}
+		if len(s.slab) == 0 {
+			s.slab = make([]tally, 1024)
+		}
+		t, s.slab = &s.slab[0], s.slab[1:]
+		*t = tally{first: 1<<63 - 1, last: -1 << 63, name: name}
 		s.doms[name] = t
 	}
 	return t
@@ -141,6 +178,8 @@ func (s *shard) flush(st *Stats) {
 	if st.Domains == nil {
 		st.Domains = make(map[string]*Domain, len(s.doms))
 	}
+	// into an empty st, every domain is new: no need to look it up
+	fresh := len(st.Domains) == 0
 	var slab []Domain // new entries, allocated together
 	for _, t := range s.doms {
 		if t.records == 0 {
@@ -148,7 +187,10 @@ func (s *shard) flush(st *Stats) {
 		}
 		st.Records += t.records
 		st.Bytes += t.bytes
-		d := st.Domains[t.name]
+		var d *Domain
+		if !fresh {
+			d = st.Domains[t.name]
+		}
 		if d == nil {
 			if len(slab) == 0 {
 				slab = make([]Domain, min(len(s.doms), 4096))

@@ -1,0 +1,9 @@
+//go:build !amd64
+
+package cdx
+
+// quoteScan stores the quote mask of each 16-byte block k of b
+// (16 <= len(b) <= 64*len(out)) as bits 16k..16k+15 of the bitmap out,
+// the bits past len(b) in the last block zero, and returns the OR of the
+// blocks' backslash masks (not zero if b holds a backslash).
+func quoteScan(b []byte, out []uint64) uint16 { return quoteScanGo(b, out) }
