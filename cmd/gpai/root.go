@@ -52,6 +52,8 @@ Start with:
 		m.reportCommand(),
 		m.riskCommand(),
 		m.evalCommand(),
+		m.serveCommand(),
+		m.userCommand(),
 		m.keysCommand(),
 		m.verifyCommand(),
 		m.optoutCommand(),
