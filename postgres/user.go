@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gpai-project/gpai"
+	"github.com/gpai-project/gpai/internal/passhash"
 )
 
 var (
@@ -106,7 +107,7 @@ func (s *UserService) CreateUser(ctx context.Context, actor gpai.Actor, u *gpai.
 	if err := gpai.ValidatePassword(password); err != nil {
 		return err
 	}
-	next.PasswordHash = hashPassword(password) // before the transaction: it takes tens of milliseconds
+	next.PasswordHash = passhash.Hash(password) // before the transaction: it takes tens of milliseconds
 	tx, err := s.db.beginWrite(ctx)
 	if err != nil {
 		return err
@@ -138,7 +139,7 @@ func (s *UserService) UpdateUser(ctx context.Context, actor gpai.Actor, id int64
 		if err := gpai.ValidatePassword(*upd.Password); err != nil {
 			return nil, err
 		}
-		hash = hashPassword(*upd.Password)
+		hash = passhash.Hash(*upd.Password)
 	}
 	tx, err := s.db.beginWrite(ctx)
 	if err != nil {
@@ -217,11 +218,11 @@ func (s *UserService) Authenticate(ctx context.Context, email, password string) 
 	if err != nil && gpai.ErrorCode(err) != gpai.ENOTFOUND {
 		return nil, err
 	}
-	hash := dummyHash
+	hash := passhash.Dummy
 	if u != nil {
 		hash = u.PasswordHash
 	}
-	ok := len(password) <= gpai.MaxPasswordLen && checkPassword(hash, password)
+	ok := len(password) <= gpai.MaxPasswordLen && passhash.Check(hash, password)
 	if u == nil || !ok || u.Disabled {
 		return nil, gpai.Errorf(gpai.EUNAUTHORIZED, "wrong e-mail address or password")
 	}

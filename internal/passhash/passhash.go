@@ -1,4 +1,6 @@
-package postgres
+// Package passhash hashes staff passwords with argon2id (RFC 9106) in the
+// PHC string format, for the SQLite and PostgreSQL stores alike.
+package passhash
 
 import (
 	"crypto/rand"
@@ -21,7 +23,8 @@ const (
 	argonKeyLen  = 32
 )
 
-func hashPassword(pw string) string {
+// Hash returns the argon2id hash of pw with a fresh random salt.
+func Hash(pw string) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
 	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
@@ -29,11 +32,12 @@ func hashPassword(pw string) string {
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
-// dummyHash is compared against when the user does not exist, so that an
+// Dummy is compared against when the user does not exist, so that an
 // unknown address takes as long as a wrong password.
-var dummyHash = hashPassword("gpai-dummy-password")
+var Dummy = Hash("gpai-dummy-password")
 
-func checkPassword(encoded, pw string) bool {
+// Check reports whether pw matches the encoded hash, in constant time.
+func Check(encoded, pw string) bool {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false
