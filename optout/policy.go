@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gpai-project/gpai/aipref"
 	"github.com/gpai-project/gpai/noai"
@@ -27,6 +28,9 @@ type Policy struct {
 	Profile robots.Profile
 	// Blocklist lists piracy domains; nil blocks nothing.
 	Blocklist *Blocklist
+	// Registry holds the rights reservations the provider accepted through
+	// its own contact point; nil holds none.
+	Registry *Registry
 }
 
 // ValidAgent reports whether s is a product token as RFC 9309 defines it:
@@ -126,6 +130,10 @@ func (d *decider) decide(rawURL string, site *Site, page *Page) Result {
 			d.add(Evidence{Source: SourcePiracyList, Decision: Blocked, Where: e.File, Line: e.Line, Rule: e.Domain,
 				Detail: fmt.Sprintf("%s is listed as a piracy domain (entry %q); Code of Practice Measure 1.2(b) excludes it from crawling", host, e.Domain)})
 		}
+	}
+	if v, ok := p.Registry.Match(rawURL); ok {
+		d.add(Evidence{Source: SourceRegistry, Decision: Reserved, Where: p.Registry.Source, Rule: v.Kind + " " + v.Value,
+			Detail: fmt.Sprintf("the rights holder's reservation of %s was accepted on %s through the provider's contact point", v.Value, v.AcceptedAt.UTC().Format(time.DateOnly))})
 	}
 	path := robots.Path(rawURL)
 	access := site.Robots.Access()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -49,10 +50,11 @@ Conflicts resolve to the most restrictive, and the reason says so.`,
 
 // policyFlags are the flags shared by optout check and optout audit.
 type policyFlags struct {
-	agents  []string
-	purpose string
-	profile string
-	piracy  []string
+	agents   []string
+	purpose  string
+	profile  string
+	piracy   []string
+	registry string
 }
 
 func (f *policyFlags) register(c *cobra.Command) {
@@ -60,6 +62,7 @@ func (f *policyFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.purpose, "purpose", "train-genai", "the use asked about: train-genai, train-ai, ai-input or search")
 	c.Flags().StringVar(&f.profile, "profile", "strict", "robots.txt reading: strict (disallowed if RFC 9309 or Google's parser disallows), rfc or google")
 	c.Flags().StringArrayVar(&f.piracy, "piracy-list", nil, "file of piracy domains, one registered domain per line, # comments (repeatable)")
+	c.Flags().StringVar(&f.registry, "registry", "", "the reservations accepted through the provider's contact point: gpai serve's /api/reservations URL, or a file of it")
 	c.RegisterFlagCompletionFunc("purpose", fixedCompletion("train-genai", "train-ai", "ai-input", "search"))
 	c.RegisterFlagCompletionFunc("profile", fixedCompletion("strict", "rfc", "google"))
 }
@@ -94,6 +97,13 @@ func (f *policyFlags) policy(c *cobra.Command) (*optout.Policy, error) {
 	}
 	if p.Profile, ok = optout.ParseProfile(f.profile); !ok {
 		return nil, &usageError{err: fmt.Errorf("unknown --profile %q: use strict, rfc or google", f.profile), hint: "--profile strict"}
+	}
+	if f.registry != "" {
+		reg, err := loadRegistry(c, f.registry)
+		if err != nil {
+			return nil, err
+		}
+		p.Registry = reg
 	}
 	if len(f.piracy) > 0 {
 		var srcs []optout.BlockSource
@@ -470,4 +480,38 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// loadRegistry reads accepted reservations from a gpai serve URL or a file.
+func loadRegistry(c *cobra.Command, src string) (*optout.Registry, error) {
+	var r io.ReadCloser
+	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+		ctx, cancel := context.WithTimeout(c.Context(), 30*time.Second)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
+		if err != nil {
+			return nil, &usageError{err: fmt.Errorf("--registry: %v", err), hint: "--registry https://contact.example.com/api/reservations"}
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, gpai.Errorf(gpai.EINVALID, "cannot fetch the registry %s: %v", src, err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			resp.Body.Close()
+			return nil, gpai.Errorf(gpai.EINVALID, "cannot fetch the registry %s: HTTP %d", src, resp.StatusCode)
+		}
+		r = resp.Body
+	} else {
+		fh, err := os.Open(src)
+		if err != nil {
+			return nil, gpai.Errorf(gpai.EINVALID, "cannot read the registry: %v", err)
+		}
+		r = fh
+	}
+	defer r.Close()
+	reg, err := optout.ParseRegistry(r, src)
+	if err != nil {
+		return nil, gpai.Errorf(gpai.EINVALID, "%v", err)
+	}
+	return reg, nil
 }
