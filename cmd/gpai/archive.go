@@ -145,11 +145,11 @@ replaces a key or an existing archive.`,
 }
 
 func (m *Main) verifyCommand() *cobra.Command {
-	var format, pubkey string
+	var format, pubkey, db string
 	var f *archiveFlags
 	c := &cobra.Command{
 		Use:   "verify",
-		Short: "Prove that the archive of published documents is intact",
+		Short: "Prove that the archive of published documents, or the server's audit log, is intact",
 		Long: `verify reads the whole archive and checks the signature of its head, the
 chain of versions (each manifest against the digest its successor records),
 sequence numbers, removals against retention dates, and the SHA-256 of every
@@ -158,12 +158,19 @@ not, naming each file altered or removed, each version removed, swapped or
 altered, and a forged head or replaced key.
 
 By default the archive's own public key is trusted; --pubkey FILE pins the
-key, which also catches an archive re-signed throughout with another key.`,
-		Example: "  gpai verify\n  gpai verify --archive /srv/archive --pubkey archive.pub --format json",
+key, which also catches an archive re-signed throughout with another key.
+
+With --db, verify checks the hash chain of gpai serve's audit log instead
+(every staff action and state change): exit 0 when intact, 1 naming the first
+broken event.`,
+		Example: "  gpai verify\n  gpai verify --archive /srv/archive --pubkey archive.pub --format json\n  gpai verify --db cases.db",
 		Args:    noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
+			}
+			if db != "" {
+				return verifyAudit(c, db, format)
 			}
 			a, err := f.open(false)
 			if err != nil {
@@ -200,6 +207,7 @@ key, which also catches an archive re-signed throughout with another key.`,
 	}
 	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	c.Flags().StringVar(&pubkey, "pubkey", "", "trust this public key (PEM) rather than the archive's own")
+	c.Flags().StringVar(&db, "db", "", "verify the audit log of this gpai serve database (SQLite file or postgres:// DSN) instead of the archive")
 	f = m.archiveFlags(c, false)
 	return c
 }
@@ -501,4 +509,33 @@ proves the archive intact and shows what was removed and when.`,
 	c.Flags().StringVar(&reason, "reason", "", "why the version is removed, recorded in the tombstone")
 	f = m.archiveFlags(c, true)
 	return c
+}
+
+// verifyAudit checks the hash chain of the server's audit log.
+func verifyAudit(c *cobra.Command, db, format string) error {
+	st, err := openStore(db)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	r, err := st.audit.VerifyAudit(c.Context())
+	if err != nil {
+		return err
+	}
+	w := c.OutOrStdout()
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	} else if r.OK() {
+		fmt.Fprintf(w, "The audit log of %s is intact: %d events, head %d.\n", db, r.Events, r.Head)
+	} else {
+		fmt.Fprintf(w, "The audit log of %s is NOT intact: event %d (%s %s at %s): %s.\n", db, r.Broken.Seq, r.Broken.Action, r.Broken.Object, r.Broken.Time.UTC().Format(time.RFC3339), r.Problem)
+	}
+	if !r.OK() {
+		return &exitError{exitFindings}
+	}
+	return nil
 }
