@@ -22,7 +22,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gpai-project/gpai"
+	"github.com/gpai-project/gpai/internal/sqlstore"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -41,13 +41,31 @@ type DB struct {
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 
-	wdb *sql.DB // one connection, BEGIN IMMEDIATE: the writer
-	rdb *sql.DB // readers
+	wdb   *sql.DB // one connection, BEGIN IMMEDIATE: the writer
+	rdb   *sql.DB // readers
+	store *sqlstore.DB
 }
 
 // NewDB returns a DB for the file at path; call Open before use.
 func NewDB(path string) *DB {
-	return &DB{Path: path, BusyTimeout: 10 * time.Second, Now: time.Now}
+	db := &DB{Path: path, BusyTimeout: 10 * time.Second, Now: time.Now}
+	db.store = &sqlstore.DB{Dialect: dialect, Now: func() time.Time { return db.Now() }}
+	return db
+}
+
+// dialect is how SQLite differs: times as fixed-width text, ids from
+// LastInsertId, and no row locks or audit lock, because every write
+// transaction holds the database's write lock (BEGIN IMMEDIATE).
+var dialect = sqlstore.Dialect{
+	Time:         func(t time.Time) any { return t.UTC().Format(sqlstore.TimeLayout) },
+	IsUnique:     isUnique,
+	IsForeignKey: isForeignKey,
+	Limit: func(limit, offset int) string {
+		if limit <= 0 {
+			limit = -1
+		}
+		return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(offset, 0))
+	},
 }
 
 // Open opens the database, creating it if needed, and applies any
@@ -94,6 +112,7 @@ func (db *DB) Open() error {
 		return fmt.Errorf("sqlite: open %s: %w", db.Path, err)
 	}
 	db.rdb.SetMaxOpenConns(4)
+	db.store.Write, db.store.Read = db.wdb, db.rdb
 	return nil
 }
 
@@ -153,109 +172,10 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	if _, err := tx.ExecContext(ctx, string(b)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, formatTime(db.now())); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, dialect.Time(db.Now())); err != nil {
 		return err
 	}
 	return tx.Commit()
-}
-
-// now returns the current time at the precision stored.
-func (db *DB) now() time.Time { return db.Now().UTC().Truncate(gpai.AuditTimePrecision) }
-
-// Tx is a transaction with the time it started, which every row it writes
-// carries.
-type Tx struct {
-	*sql.Tx
-	db  *DB
-	now time.Time
-}
-
-// beginWrite starts a write transaction (BEGIN IMMEDIATE on the single
-// writer connection).
-func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
-	tx, err := db.wdb.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
-	}
-	return &Tx{Tx: tx, db: db, now: db.now()}, nil
-}
-
-// beginRead starts a read-only transaction on the reader pool.
-func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
-	tx, err := db.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
-	}
-	return &Tx{Tx: tx, db: db, now: db.now()}, nil
-}
-
-// audit appends a sealed event to the chain. The write transaction holds
-// SQLite's write lock, so reading the head and appending cannot race.
-func (tx *Tx) audit(ctx context.Context, actor gpai.Actor, action, object, detail string) (*gpai.AuditEvent, error) {
-	var prev *gpai.AuditEvent
-	var seq int64
-	var hash string
-	switch err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&seq, &hash); {
-	case err == nil:
-		prev = &gpai.AuditEvent{Seq: seq, Hash: hash}
-	case !errors.Is(err, sql.ErrNoRows):
-		return nil, fmt.Errorf("read audit head: %w", err)
-	}
-	e := &gpai.AuditEvent{Time: tx.now, Actor: actor.String(), Action: action, Object: object, Detail: detail}
-	e.Seal(prev)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_events (seq, at, actor, action, object, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, formatTime(e.Time), e.Actor, e.Action, e.Object, e.Detail, e.PrevHash, e.Hash); err != nil {
-		return nil, fmt.Errorf("append audit event: %w", err)
-	}
-	return e, nil
-}
-
-const timeLayout = "2006-01-02T15:04:05.000000Z"
-
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-func formatTimePtr(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return formatTime(*t)
-}
-
-// timeCol scans a TEXT time column.
-type timeCol struct{ t *time.Time }
-
-func (c timeCol) Scan(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		if b, isb := v.([]byte); isb {
-			s, ok = string(b), true
-		}
-	}
-	if !ok {
-		return fmt.Errorf("time column holds %T", v)
-	}
-	t, err := time.Parse(timeLayout, s)
-	if err != nil {
-		return err
-	}
-	*c.t = t
-	return nil
-}
-
-// nullTimeCol scans a nullable TEXT time column.
-type nullTimeCol struct{ t **time.Time }
-
-func (c nullTimeCol) Scan(v any) error {
-	if v == nil {
-		*c.t = nil
-		return nil
-	}
-	var t time.Time
-	if err := (timeCol{&t}).Scan(v); err != nil {
-		return err
-	}
-	*c.t = &t
-	return nil
 }
 
 // isUnique reports whether err is a UNIQUE or PRIMARY KEY violation.
@@ -269,33 +189,4 @@ func isForeignKey(err error) bool {
 	var e *sqlite.Error
 	// ON DELETE RESTRICT reports as a trigger constraint.
 	return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY || e.Code() == sqlite3.SQLITE_CONSTRAINT_TRIGGER)
-}
-
-// where builds a WHERE clause from conditions.
-type where struct {
-	conds []string
-	args  []any
-}
-
-func (w *where) add(cond string, args ...any) {
-	w.conds = append(w.conds, cond)
-	w.args = append(w.args, args...)
-}
-
-func (w *where) String() string {
-	if len(w.conds) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(w.conds, " AND ")
-}
-
-// limit returns a LIMIT/OFFSET clause.
-func limit(limit, offset int) string {
-	if limit <= 0 && offset <= 0 {
-		return ""
-	}
-	if limit <= 0 {
-		limit = -1
-	}
-	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(offset, 0))
 }

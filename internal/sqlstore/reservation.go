@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 
 var _ gpai.ReservationService = (*ReservationService)(nil)
 
-// ReservationService stores accepted reservations in PostgreSQL.
+// ReservationService stores accepted reservations in the database.
 type ReservationService struct{ db *DB }
 
 // NewReservationService returns a ReservationService on db.
@@ -65,7 +65,7 @@ func (s *ReservationService) FindReservations(ctx context.Context, f gpai.Reserv
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reservations`+w.String(), w.args...).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("count reservations: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+reservationColumns+` FROM reservations`+w.String()+` ORDER BY id`+limit(f.Limit, f.Offset), w.args...)
+	rows, err := tx.QueryContext(ctx, `SELECT `+reservationColumns+` FROM reservations`+w.String()+` ORDER BY id`+tx.limit(f.Limit, f.Offset), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find reservations: %w", err)
 	}
@@ -100,8 +100,8 @@ func (s *ReservationService) CreateReservation(ctx context.Context, actor gpai.A
 	}
 	next.AcceptedBy, next.AcceptedAt = actor.String(), tx.now
 	id, err := tx.insert(ctx, `INSERT INTO reservations (kind, value, case_id, note, accepted_by, accepted_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		next.Kind, next.Value, next.CaseID, next.Note, next.AcceptedBy, formatTime(next.AcceptedAt))
-	if isUnique(err) {
+		next.Kind, next.Value, next.CaseID, next.Note, next.AcceptedBy, tx.time(next.AcceptedAt))
+	if tx.isUnique(err) {
 		return gpai.Errorf(gpai.ECONFLICT, "%s %s is already reserved", next.Kind, next.Value)
 	} else if err != nil {
 		return fmt.Errorf("create reservation: %w", err)

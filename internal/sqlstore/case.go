@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 
 var _ gpai.CaseService = (*CaseService)(nil)
 
-// CaseService stores cases in PostgreSQL.
+// CaseService stores cases in the database.
 type CaseService struct {
 	db *DB
 	// Policy sets the due dates of cases without a legal deadline.
@@ -130,9 +130,9 @@ func (s *CaseService) FindCases(ctx context.Context, f gpai.CaseFilter) ([]*gpai
 	}
 	if f.Overdue != nil {
 		if *f.Overdue {
-			w.add("(closed_at IS NULL AND due_at < ?)", formatTime(tx.now))
+			w.add("(closed_at IS NULL AND due_at < ?)", tx.time(tx.now))
 		} else {
-			w.add("NOT (closed_at IS NULL AND due_at < ?)", formatTime(tx.now))
+			w.add("NOT (closed_at IS NULL AND due_at < ?)", tx.time(tx.now))
 		}
 	}
 	if f.Email != nil {
@@ -143,7 +143,7 @@ func (s *CaseService) FindCases(ctx context.Context, f gpai.CaseFilter) ([]*gpai
 		return nil, 0, fmt.Errorf("count cases: %w", err)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases`+w.String()+
-		` ORDER BY (closed_at IS NOT NULL), CASE WHEN closed_at IS NULL THEN due_at END, closed_at DESC, id`+limit(f.Limit, f.Offset), w.args...)
+		` ORDER BY (closed_at IS NOT NULL), CASE WHEN closed_at IS NULL THEN due_at END, closed_at DESC, id`+tx.limit(f.Limit, f.Offset), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find cases: %w", err)
 	}
@@ -168,7 +168,7 @@ func (s *CaseService) CreateCase(ctx context.Context, actor gpai.Actor, c *gpai.
 	// a fresh reference.
 	for attempt := 0; ; attempt++ {
 		err := s.createCase(ctx, actor, c)
-		if err == nil || !isUnique(err) || attempt == 3 {
+		if err == nil || !s.db.Dialect.IsUnique(err) || attempt == 3 {
 			return err
 		}
 	}
@@ -198,7 +198,7 @@ func (s *CaseService) createCase(ctx context.Context, actor gpai.Actor, c *gpai.
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
 		next.Reference, next.Kind, next.Status, next.Reason, next.Submitter.Name, next.Submitter.Email, next.Submitter.Organisation,
 		next.Submitter.OnBehalfOf, next.Subject, next.Text, marshalTargets(next.Targets), next.Model, next.LegalBasis, next.Purpose,
-		formatTimePtr(next.Deadline), formatTime(next.ReceivedAt), formatTime(next.DueAt), formatTime(next.UpdatedAt))
+		tx.timePtr(next.Deadline), tx.time(next.ReceivedAt), tx.time(next.DueAt), tx.time(next.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create case: %w", err)
 	}
@@ -208,7 +208,7 @@ func (s *CaseService) createCase(ctx context.Context, actor gpai.Actor, c *gpai.
 		return err
 	}
 	if _, err := tx.audit(ctx, actor, "case.create", fmt.Sprintf("case:%d", next.ID),
-		fmt.Sprintf("%s %s due %s", next.Reference, next.Kind, formatTime(next.DueAt))); err != nil {
+		fmt.Sprintf("%s %s due %s", next.Reference, next.Kind, tx.time(next.DueAt))); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -222,7 +222,7 @@ func (s *CaseService) createCase(ctx context.Context, actor gpai.Actor, c *gpai.
 func insertCaseEvents(ctx context.Context, tx *Tx, events []*gpai.CaseEvent) error {
 	for _, e := range events {
 		id, err := tx.insert(ctx, `INSERT INTO case_events (case_id, type, actor, at, from_status, to_status, text) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			e.CaseID, e.Type, e.Actor, formatTime(e.Time), e.From, e.To, e.Text)
+			e.CaseID, e.Type, e.Actor, tx.time(e.Time), e.From, e.To, e.Text)
 		if err != nil {
 			return fmt.Errorf("record case event: %w", err)
 		}
@@ -247,7 +247,7 @@ func (s *CaseService) UpdateCase(ctx context.Context, actor gpai.Actor, id int64
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, reason = ?, model = ?, targets = ?, updated_at = ?, closed_at = ? WHERE id = ?`,
-		c.Status, c.Reason, c.Model, marshalTargets(c.Targets), formatTime(c.UpdatedAt), formatTimePtr(c.ClosedAt), id); err != nil {
+		c.Status, c.Reason, c.Model, marshalTargets(c.Targets), tx.time(c.UpdatedAt), tx.timePtr(c.ClosedAt), id); err != nil {
 		return nil, fmt.Errorf("update case %d: %w", id, err)
 	}
 	if err := insertCaseEvents(ctx, tx, events); err != nil {
@@ -282,7 +282,7 @@ func (s *CaseService) DeleteCase(ctx context.Context, actor gpai.Actor, id int64
 	} else if err != nil {
 		return fmt.Errorf("delete case %d: %w", id, err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM cases WHERE id = ?`, id); isForeignKey(err) {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM cases WHERE id = ?`, id); tx.isForeignKey(err) {
 		return gpai.Errorf(gpai.ECONFLICT, "case %s is cited by an accepted reservation; withdraw it first", ref)
 	} else if err != nil {
 		return fmt.Errorf("delete case %d: %w", id, err)

@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 
 var _ gpai.TokenService = (*TokenService)(nil)
 
-// TokenService stores access tokens in PostgreSQL.
+// TokenService stores access tokens in the database.
 type TokenService struct{ db *DB }
 
 // NewTokenService returns a TokenService on db.
@@ -67,13 +67,13 @@ func (s *TokenService) FindTokens(ctx context.Context, f gpai.TokenFilter) ([]*g
 		if !*f.Active {
 			active = "NOT " + active
 		}
-		w.add(active, formatTime(tx.now))
+		w.add(active, tx.time(tx.now))
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tokens`+w.String(), w.args...).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("count tokens: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens`+w.String()+` ORDER BY id DESC`+limit(f.Limit, f.Offset), w.args...)
+	rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens`+w.String()+` ORDER BY id DESC`+tx.limit(f.Limit, f.Offset), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find tokens: %w", err)
 	}
@@ -107,7 +107,7 @@ func (s *TokenService) CreateToken(ctx context.Context, actor gpai.Actor, t *gpa
 		next.ExpiresAt = &e
 	}
 	id, err := tx.insert(ctx, `INSERT INTO tokens (name, kind, scopes, hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		next.Name, next.Kind, strings.Join(next.Scopes, " "), next.Hash, next.CreatedBy, formatTime(next.CreatedAt), formatTimePtr(next.ExpiresAt))
+		next.Name, next.Kind, strings.Join(next.Scopes, " "), next.Hash, next.CreatedBy, tx.time(next.CreatedAt), tx.timePtr(next.ExpiresAt))
 	if err != nil {
 		return "", fmt.Errorf("create token: %w", err)
 	}
@@ -151,7 +151,7 @@ func (s *TokenService) RevokeToken(ctx context.Context, actor gpai.Actor, id int
 	if t.RevokedAt != nil {
 		return gpai.Errorf(gpai.ECONFLICT, "token %d was already revoked", id)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ?`, formatTime(tx.now), id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ?`, tx.time(tx.now), id); err != nil {
 		return fmt.Errorf("revoke token %d: %w", id, err)
 	}
 	if _, err := tx.audit(ctx, actor, "token.revoke", fmt.Sprintf("token:%d", id), t.Name); err != nil {

@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -17,7 +17,7 @@ var (
 	_ gpai.SessionService = (*SessionService)(nil)
 )
 
-// UserService stores staff accounts in PostgreSQL.
+// UserService stores staff accounts in the database.
 type UserService struct{ db *DB }
 
 // NewUserService returns a UserService on db.
@@ -82,7 +82,7 @@ func (s *UserService) FindUsers(ctx context.Context, f gpai.UserFilter) ([]*gpai
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`+w.String(), w.args...).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("count users: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users`+w.String()+` ORDER BY email`+limit(f.Limit, f.Offset), w.args...)
+	rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users`+w.String()+` ORDER BY email`+tx.limit(f.Limit, f.Offset), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find users: %w", err)
 	}
@@ -115,8 +115,8 @@ func (s *UserService) CreateUser(ctx context.Context, actor gpai.Actor, u *gpai.
 	defer tx.Rollback()
 	next.CreatedAt, next.UpdatedAt = tx.now, tx.now
 	id, err := tx.insert(ctx, `INSERT INTO users (email, name, role, password_hash, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		next.Email, next.Name, next.Role, next.PasswordHash, next.Disabled, formatTime(next.CreatedAt), formatTime(next.UpdatedAt))
-	if isUnique(err) {
+		next.Email, next.Name, next.Role, next.PasswordHash, next.Disabled, tx.time(next.CreatedAt), tx.time(next.UpdatedAt))
+	if tx.isUnique(err) {
 		return gpai.Errorf(gpai.ECONFLICT, "a user with address %s already exists", next.Email)
 	} else if err != nil {
 		return fmt.Errorf("create user: %w", err)
@@ -175,7 +175,7 @@ func (s *UserService) UpdateUser(ctx context.Context, actor gpai.Actor, id int64
 	}
 	u.UpdatedAt = tx.now
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, role = ?, disabled = ?, password_hash = ?, updated_at = ? WHERE id = ?`,
-		u.Name, u.Role, u.Disabled, u.PasswordHash, formatTime(u.UpdatedAt), id); err != nil {
+		u.Name, u.Role, u.Disabled, u.PasswordHash, tx.time(u.UpdatedAt), id); err != nil {
 		return nil, fmt.Errorf("update user %d: %w", id, err)
 	}
 	if hash != "" || u.Disabled {
@@ -229,7 +229,7 @@ func (s *UserService) Authenticate(ctx context.Context, email, password string) 
 	return u, nil
 }
 
-// SessionService stores sessions in PostgreSQL.
+// SessionService stores sessions in the database.
 type SessionService struct{ db *DB }
 
 // NewSessionService returns a SessionService on db.
@@ -255,7 +255,7 @@ func (s *SessionService) CreateSession(ctx context.Context, userID int64, ttl ti
 	secret := gpai.NewSecret()
 	sess := &gpai.Session{UserID: userID, User: u, Hash: gpai.HashSecret(secret), CreatedAt: tx.now, ExpiresAt: tx.now.Add(ttl)}
 	id, err := tx.insert(ctx, `INSERT INTO sessions (user_id, hash, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-		sess.UserID, sess.Hash, formatTime(sess.CreatedAt), formatTime(sess.ExpiresAt))
+		sess.UserID, sess.Hash, tx.time(sess.CreatedAt), tx.time(sess.ExpiresAt))
 	if err != nil {
 		return nil, "", fmt.Errorf("create session: %w", err)
 	}
@@ -278,7 +278,7 @@ func (s *SessionService) FindSessionBySecret(ctx context.Context, secret string)
 	defer tx.Rollback()
 	var sess gpai.Session
 	err = tx.QueryRowContext(ctx, `SELECT id, user_id, hash, created_at, expires_at FROM sessions WHERE hash = ? AND expires_at > ?`,
-		gpai.HashSecret(secret), formatTime(tx.now)).Scan(&sess.ID, &sess.UserID, &sess.Hash, timeCol{&sess.CreatedAt}, timeCol{&sess.ExpiresAt})
+		gpai.HashSecret(secret), tx.time(tx.now)).Scan(&sess.ID, &sess.UserID, &sess.Hash, timeCol{&sess.CreatedAt}, timeCol{&sess.ExpiresAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, gpai.Errorf(gpai.EUNAUTHORIZED, "session expired or unknown: sign in again")
 	} else if err != nil {
@@ -322,7 +322,7 @@ func (s *SessionService) DeleteExpiredSessions(ctx context.Context) (int, error)
 		return 0, err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, formatTime(tx.now))
+	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, tx.time(tx.now))
 	if err != nil {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 var _ gpai.AuditService = (*AuditService)(nil)
 
-// AuditService reads and appends to the audit log in SQLite.
+// AuditService reads and appends to the audit log in the database.
 type AuditService struct{ db *DB }
 
 // NewAuditService returns an AuditService on db.
@@ -39,7 +39,7 @@ func (s *AuditService) FindAuditEvents(ctx context.Context, f gpai.AuditFilter) 
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events`+w.String(), w.args...).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("count audit events: %w", err)
 	}
-	events, err := queryAudit(ctx, tx, w.String()+` ORDER BY seq`+limit(f.Limit, f.Offset), w.args...)
+	events, err := queryAudit(ctx, tx, w.String()+` ORDER BY seq`+tx.limit(f.Limit, f.Offset), w.args...)
 	return events, n, err
 }
 
