@@ -18,7 +18,7 @@ var leaves = map[string][]string{
 	"aipref":   nil,
 	"noai":     nil,
 	"htmlmeta": {"golang.org/x/net/html"},
-	"cdx":      nil,
+	"cdx":      {"golang.org/x/sys/cpu"},
 	"warc":     nil,
 	"evallog":  nil,
 	"forecast": nil,

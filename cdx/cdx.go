@@ -75,11 +75,26 @@ type Record struct {
 	MIME     []byte // "mime"
 	Filename []byte // "filename": the WARC file holding the record
 
+	// Skip, set before parsing and kept by Parse, names fields that Parse
+	// need not fill: with FieldOffset and FieldStatus it may leave Offset
+	// at -1 and Status at 0, sparing the conversion of two numbers per
+	// line when only the URL, length and time matter (crawl statistics).
+	Skip Fields
+
 	scratch []byte     // unescaped JSON strings
 	hostBuf []byte     // the host, when it had to be lower-cased
 	days    *[32]day   // dates of recent timestamps, by day of the month
 	fast    *fastState // the fast path's state: quote bitmap, last host
 }
+
+// Fields is a set of a Record's optional fields.
+type Fields uint8
+
+// The optional fields.
+const (
+	FieldOffset Fields = 1 << iota // Record.Offset
+	FieldStatus                    // Record.Status
+)
 
 // A day caches the conversion of a timestamp's date: a crawl's captures
 // span a few days, but in SURT order consecutive lines are from random
@@ -96,16 +111,14 @@ func (rec *Record) timestamp(ts []byte) (int64, bool) {
 		return ParseTimestamp(ts)
 	}
 	date := binary.LittleEndian.Uint64(ts)
-	var t [6]byte
-	for i, c := range ts[8:14] {
-		t[i] = c - '0'
-		if t[i] > 9 {
-			return 0, false
-		}
+	// DDhhmmss as four two-digit numbers, a word at a time
+	w := binary.LittleEndian.Uint64(ts[6:])
+	if w&0xf0f0f0f0f0f0f0f0|(w+0x0606060606060606)&0xf0f0f0f0f0f0f0f0>>4 != 0x3333333333333333 {
+		return 0, false // not all digits
 	}
-	hour := int64(t[0])*10 + int64(t[1])
-	min := int64(t[2])*10 + int64(t[3])
-	sec := int64(t[4])*10 + int64(t[5])
+	w -= 0x3030303030303030
+	w = (w*10 + w>>8) & 0x00ff00ff00ff00ff // byte 2k: digits 2k and 2k+1 as a number
+	dd, hour, min, sec := int64(w&0xff), int64(w>>16&0xff), int64(w>>32&0xff), int64(w>>48)
 	if hour > 23 || min > 59 || sec > 60 {
 		return 0, false
 	}
@@ -113,7 +126,7 @@ func (rec *Record) timestamp(ts []byte) (int64, bool) {
 	if rec.days == nil {
 		rec.days = new([32]day)
 	}
-	e := &rec.days[(ts[6]*10+ts[7])&31]
+	e := &rec.days[dd&31]
 	if date == e.date && date != 0 {
 		return e.days*86400 + hms, true
 	}
@@ -129,7 +142,7 @@ func (rec *Record) timestamp(ts []byte) (int64, bool) {
 // grown to the longest line with JSON escapes. Fields after the defect that
 // set a Kind other than Valid may be unset.
 func Parse(line []byte, rec *Record) Kind {
-	*rec = Record{Line: line, Offset: -1, scratch: rec.scratch[:0], hostBuf: rec.hostBuf, days: rec.days, fast: rec.fast}
+	*rec = Record{Line: line, Offset: -1, Skip: rec.Skip, scratch: rec.scratch[:0], hostBuf: rec.hostBuf, days: rec.days, fast: rec.fast}
 	rec.Kind = parse(line, rec)
 	return rec.Kind
 }

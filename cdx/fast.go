@@ -2,6 +2,7 @@ package cdx
 
 import (
 	"encoding/binary"
+	"math/bits"
 )
 
 // The fast path.
@@ -47,11 +48,15 @@ const (
 // the fields it may have set are then reset by the caller (resetJSON).
 //
 // All quotes of the object are found first, in one pass that also looks
-// for backslashes (quoteMap.scan); then the strings are walked from quote
-// to quote, checking the separators between them as 4-byte words. The
-// values of the fields of interest are applied once the walk is done, the
-// last of each (duplicates are rare; "offset" and "status", which keep an
-// earlier value when a later one is not a number, are applied in order).
+// for backslashes (quoteMap.scan). Then the quotes are taken in order
+// from the bitmap, four per field: the key's, then the value's. After the
+// quote closing a key come `": "` and the value's opening quote, after
+// the one closing a value `", "` and the next key's, each checked as a
+// 4-byte word, so the next quote is known to be three bytes on and is
+// dropped without looking. The values of the fields of interest are
+// applied once the walk is done, the last of each (duplicates are rare;
+// "offset" and "status", which keep an earlier value when a later one is
+// not a number, are applied in order).
 func (rec *Record) fastJSON(js []byte) bool {
 	n := len(js)
 	// js[0] == '{' (checked by parse); the object is `{"` ... `"}`.
@@ -62,33 +67,54 @@ func (rec *Record) fastJSON(js []byte) bool {
 	if m.scan(js) {
 		return false // a backslash: escapes are for parseJSON
 	}
-	// Without backslashes every quote delimits a string, and js[n-2] is a
-	// quote: every search below, which starts before n-2, finds one.
+	// Without backslashes every quote delimits a string, and js[n-2], the
+	// last quote, is reached before any stale bit past the object.
 	rec.Length = -1
 	var vals [fFilename + 1]struct{ s, e int } // the values of the fields, if e > 0
-	i := 1                                     // the quote opening the current key
+	w := &m.w
+	wi, cur := 0, w[0]&^2 // the first key's opening quote, js[1], taken
+	ks := 2               // the first byte of the current key
 	for {
-		ke := m.next(i + 1)
-		// ke+4 <= n-2: the value's opening quote precedes the final quote
-		if ke+4 > n-2 || binary.LittleEndian.Uint32(js[ke:]) != colonSep {
+		for cur == 0 {
+			wi++
+			cur = w[wi]
+		}
+		ke := wi<<6 | bits.TrailingZeros64(cur) // the quote closing the key
+		cur &= cur - 1
+		// ke+4 <= n-2: the value's opening quote precedes the last quote
+		if ke+4 > n-2 || load32(js, ke) != colonSep {
 			return false
 		}
-		vs := ke + 4
-		ve := m.next(vs)
-		if field := keyField(js[i+1 : ke]); field != fOther {
+		for cur == 0 {
+			wi++
+			cur = w[wi]
+		}
+		cur &= cur - 1 // the value's opening quote, js[ke+3]
+		for cur == 0 {
+			wi++
+			cur = w[wi]
+		}
+		ve := wi<<6 | bits.TrailingZeros64(cur) // the quote closing the value
+		cur &= cur - 1
+		if field := keyField(js[ks:ke]); field != fOther {
 			v := &vals[field]
 			if v.e > 0 && (field == fOffset || field == fStatus) {
 				rec.set(field, js[v.s:v.e]) // a duplicate
 			}
-			v.s, v.e = vs, ve
+			v.s, v.e = ke+4, ve
 		}
 		if ve == n-2 {
 			break // the value's closing quote is the object's last quote
 		}
-		if ve+4 > n-2 || binary.LittleEndian.Uint32(js[ve:]) != commaSep {
+		if ve+4 > n-2 || load32(js, ve) != commaSep {
 			return false
 		}
-		i = ve + 3
+		for cur == 0 {
+			wi++
+			cur = w[wi]
+		}
+		cur &= cur - 1 // the next key's opening quote, js[ve+3]
+		ks = ve + 4
 	}
 	if v := vals[fURL]; v.e > 0 {
 		rec.URL = js[v.s:v.e]
@@ -105,12 +131,12 @@ func (rec *Record) fastJSON(js []byte) bool {
 			rec.Length = x
 		}
 	}
-	if v := vals[fOffset]; v.e > 0 {
+	if v := vals[fOffset]; v.e > 0 && rec.Skip&FieldOffset == 0 {
 		if x, ok := digits(js, v.s, v.e); ok {
 			rec.Offset = x
 		}
 	}
-	if v := vals[fStatus]; v.e > 0 {
+	if v := vals[fStatus]; v.e > 0 && rec.Skip&FieldStatus == 0 {
 		if x, ok := digits(js, v.s, v.e); ok && x < 1000 {
 			rec.Status = int(x)
 		}

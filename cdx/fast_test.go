@@ -327,3 +327,36 @@ func TestTimestampCache(t *testing.T) {
 		}
 	}
 }
+
+// TestSkip checks that Record.Skip changes nothing but the skipped fields,
+// and that it lasts from line to line.
+func TestSkip(t *testing.T) {
+	skip := cdx.Record{Skip: cdx.FieldOffset | cdx.FieldStatus}
+	skipped := 0
+	for _, l := range fastSeeds(t) {
+		var all cdx.Record
+		k := cdx.Parse(l, &all)
+		if cdx.Parse(l, &skip) != k {
+			t.Fatalf("Parse(%q) with Skip: kind %v, want %v", l, skip.Kind, k)
+		}
+		if skip.Skip != cdx.FieldOffset|cdx.FieldStatus {
+			t.Fatalf("Parse reset Skip to %v", skip.Skip)
+		}
+		if k != cdx.Valid {
+			continue
+		}
+		if skip.Offset != all.Offset || skip.Status != all.Status {
+			skipped++
+		}
+		if !bytes.Equal(skip.URL, all.URL) || !bytes.Equal(skip.Host, all.Host) || skip.Length != all.Length ||
+			skip.Unix != all.Unix || !bytes.Equal(skip.MIME, all.MIME) || !bytes.Equal(skip.Filename, all.Filename) {
+			t.Errorf("Parse(%q) with Skip differs in a field that is not skipped", l)
+		}
+		if skip.Offset != all.Offset && skip.Offset != -1 || skip.Status != all.Status && skip.Status != 0 {
+			t.Errorf("Parse(%q) with Skip: offset %d status %d, want theirs or none", l, skip.Offset, skip.Status)
+		}
+	}
+	if skipped == 0 {
+		t.Error("Skip skipped nothing")
+	}
+}

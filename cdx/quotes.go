@@ -1,7 +1,5 @@
 package cdx
 
-import "math/bits"
-
 // The fast path's quote scan: the quotes of a JSON object are found in one
 // pass over its bytes (SSE2 on amd64: 16 bytes per compare, 64 per loop),
 // as a bitmap; the same pass tells whether the object holds a backslash.
@@ -23,21 +21,6 @@ type quoteMap struct {
 // js holds a backslash.
 func (m *quoteMap) scan(js []byte) (backslash bool) {
 	return quoteScan(js, m.w[:]) != 0
-}
-
-// next returns the index of the first quote at or after p; there must be
-// one in the object.
-func (m *quoteMap) next(p int) int {
-	w := p >> 6
-	if x := m.w[w] >> uint(p&63); x != 0 {
-		return p + bits.TrailingZeros64(x)
-	}
-	for {
-		w++
-		if x := m.w[w]; x != 0 {
-			return w<<6 + bits.TrailingZeros64(x)
-		}
-	}
 }
 
 // quoteScanGo is quoteScan in portable Go.

@@ -101,3 +101,90 @@ done:
 	PMOVMSKB X5, AX
 	MOVW AX, ret+24(FP)
 	RET
+
+// func quoteScanAVX2(p *byte, n int, out *uint64) uint16
+//
+// quoteScanSSE2 with 32-byte compares for the 64-byte blocks; the rest
+// (fewer than 64 bytes) is left to quoteScanSSE2's code for 16-byte
+// blocks and the tail, after VZEROUPPER.
+TEXT ·quoteScanAVX2(SB), NOSPLIT, $0-26
+	MOVQ p+0(FP), SI
+	MOVQ n+8(FP), R9
+	MOVQ out+16(FP), DI
+	MOVQ $0x2222222222222222, AX
+	MOVQ AX, X1
+	VPBROADCASTQ X1, Y1
+	MOVQ $0x5c5c5c5c5c5c5c5c, AX
+	MOVQ AX, X2
+	VPBROADCASTQ X2, Y2
+	VPXOR Y5, Y5, Y5
+	MOVQ R9, CX
+	SHRQ $6, CX
+	JZ avxdone
+
+avxloop64:
+	VMOVDQU 0(SI), Y0
+	VMOVDQU 32(SI), Y6
+	VPCMPEQB Y1, Y0, Y3
+	VPMOVMSKB Y3, AX
+	VPCMPEQB Y2, Y0, Y4
+	VPOR Y4, Y5, Y5
+	VPCMPEQB Y1, Y6, Y7
+	VPMOVMSKB Y7, BX
+	VPCMPEQB Y2, Y6, Y8
+	VPOR Y8, Y5, Y5
+	SHLQ $32, BX
+	ORQ BX, AX
+	MOVQ AX, (DI)
+	ADDQ $64, SI
+	ADDQ $8, DI
+	DECQ CX
+	JNZ avxloop64
+
+avxdone:
+	VEXTRACTI128 $1, Y5, X7
+	VPOR X7, X5, X5
+	VZEROUPPER
+
+avxblocks16_:
+	MOVQ R9, CX
+	ANDQ $63, CX
+	SHRQ $4, CX
+	JZ avxtail_
+
+avxloop16_:
+	MOVOU (SI), X0
+	MOVOA X0, X3
+	PCMPEQB X1, X0
+	PMOVMSKB X0, AX
+	MOVW AX, (DI)
+	PCMPEQB X2, X3
+	POR X3, X5
+	ADDQ $16, SI
+	ADDQ $2, DI
+	DECQ CX
+	JNZ avxloop16_
+
+avxtail_:
+	MOVQ R9, CX
+	ANDQ $15, CX
+	JZ avxdone_
+	// the last 16 bytes of p, of which the first 16-CX are done
+	MOVQ CX, BX
+	SUBQ $16, BX
+	MOVOU (SI)(BX*1), X0
+	MOVOA X0, X3
+	PCMPEQB X1, X0
+	PMOVMSKB X0, AX
+	MOVQ $16, DX
+	SUBQ CX, DX
+	MOVQ DX, CX
+	SHRQ CX, AX
+	MOVW AX, (DI)
+	PCMPEQB X2, X3
+	POR X3, X5
+
+avxdone_:
+	PMOVMSKB X5, AX
+	MOVW AX, ret+24(FP)
+	RET

@@ -1,6 +1,7 @@
 package cdx
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 )
@@ -70,6 +71,21 @@ func TestDigits(t *testing.T) {
 		v2, ok2 := parseUint(b[:l])
 		if v1 != v2 || ok1 != ok2 {
 			t.Fatalf("digits(%q) = %d, %v; parseUint %d, %v", b[:l], v1, ok1, v2, ok2)
+		}
+	}
+}
+
+// next returns the index of the first quote at or after p; there must be
+// one in the object.
+func (m *quoteMap) next(p int) int {
+	w := p >> 6
+	if x := m.w[w] >> uint(p&63); x != 0 {
+		return p + bits.TrailingZeros64(x)
+	}
+	for {
+		w++
+		if x := m.w[w]; x != 0 {
+			return w<<6 + bits.TrailingZeros64(x)
 		}
 	}
 }

@@ -90,6 +90,7 @@ func newShard(maxHosts int) *shard {
 	}
 	return &shard{
 		doms:  make(map[string]*tally, 1024),
+		rec:   cdx.Record{Skip: cdx.FieldOffset | cdx.FieldStatus},
 		hosts: make([]hostEntry, n),
 		seed:  maphash.MakeSeed(),
 	}
