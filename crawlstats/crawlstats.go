@@ -146,19 +146,43 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	r.prog.total = total
 	stop := r.prog.start(cfg.Progress, cfg.ProgressLive, cfg.ProgressInterval)
 	err := r.run(ctx)
-	n := 0
-	for _, s := range r.shards {
-		n += len(s.doms)
-	}
-	st := &Stats{Domains: make(map[string]*Domain, n)}
-	for _, s := range r.shards {
-		s.flush(st)
-	}
+	st := r.flush()
 	stop(st, err)
 	if err != nil {
 		return nil, err
 	}
 	return st, nil
+}
+
+// flush gathers the shards' totals: each shard's become a Stats of their
+// own, all at once, and the others are then moved into the largest's,
+// which was sized for all.
+func (r *runner) flush() *Stats {
+	n, big := 0, 0
+	for i, s := range r.shards {
+		n += len(s.doms)
+		if len(s.doms) > len(r.shards[big].doms) {
+			big = i
+		}
+	}
+	parts := make([]*Stats, len(r.shards))
+	var wg sync.WaitGroup
+	for i, s := range r.shards {
+		size := len(s.doms)
+		if i == big {
+			size = n
+		}
+		parts[i] = &Stats{Domains: make(map[string]*Domain, size)}
+		wg.Go(func() { s.flush(parts[i]) })
+	}
+	wg.Wait()
+	st := parts[big]
+	for i, p := range parts {
+		if i != big {
+			st.absorb(p)
+		}
+	}
+	return st
 }
 
 type runner struct {

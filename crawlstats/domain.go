@@ -56,7 +56,8 @@ type shard struct {
 	doms     map[string]*tally
 	hosts    []hostEntry // cache: host → its domain's tally, by hash of the host
 	seed     maphash.Seed
-	slab     []tally // tallies to hand out
+	slab     []tally   // tallies to hand out
+	slabs    [][]tally // all tallies, in the order they were handed out
 	lastHost []byte
 	last     *tally
 	prevHost []byte
@@ -143,6 +144,7 @@ func (s *shard) domain(name string) *tally {
 	if t == nil {
 		if len(s.slab) == 0 {
 			s.slab = make([]tally, 1024)
+			s.slabs = append(s.slabs, s.slab)
 		}
 		t, s.slab = &s.slab[0], s.slab[1:]
 		*t = tally{first: 1<<63 - 1, last: -1 << 63, name: name}
@@ -182,32 +184,37 @@ func (s *shard) flush(st *Stats) {
 	// into an empty st, every domain is new: no need to look it up
 	fresh := len(st.Domains) == 0
 	var slab []Domain // new entries, allocated together
-	for _, t := range s.doms {
-		if t.records == 0 {
-			continue
-		}
-		st.Records += t.records
-		st.Bytes += t.bytes
-		var d *Domain
-		if !fresh {
-			d = st.Domains[t.name]
-		}
-		if d == nil {
-			if len(slab) == 0 {
-				slab = make([]Domain, min(len(s.doms), 4096))
+	// the tallies in the order they were handed out, not the map's: they
+	// are next to each other in memory
+	for _, sl := range s.slabs {
+		for i := range sl {
+			t := &sl[i]
+			if t.records == 0 {
+				continue // not handed out, or never added to
 			}
-			d, slab = &slab[0], slab[1:]
-			st.Domains[t.name] = d
-		}
-		d.Records += t.records
-		d.Bytes += t.bytes
-		if t.first <= t.last {
-			first, last := unixTime(t.first), unixTime(t.last)
-			if d.First.IsZero() || first.Before(d.First) {
-				d.First = first
+			st.Records += t.records
+			st.Bytes += t.bytes
+			var d *Domain
+			if !fresh {
+				d = st.Domains[t.name]
 			}
-			if last.After(d.Last) {
-				d.Last = last
+			if d == nil {
+				if len(slab) == 0 {
+					slab = make([]Domain, min(len(s.doms), 4096))
+				}
+				d, slab = &slab[0], slab[1:]
+				st.Domains[t.name] = d
+			}
+			d.Records += t.records
+			d.Bytes += t.bytes
+			if t.first <= t.last {
+				first, last := unixTime(t.first), unixTime(t.last)
+				if d.First.IsZero() || first.Before(d.First) {
+					d.First = first
+				}
+				if last.After(d.Last) {
+					d.Last = last
+				}
 			}
 		}
 	}

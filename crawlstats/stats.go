@@ -141,6 +141,31 @@ func (s *Stats) mergeDomain(name string, d *Domain) {
 	}
 }
 
+// absorb is Merge for an o that is not used afterwards: its domains' totals
+// are moved, not copied.
+func (s *Stats) absorb(o *Stats) {
+	for name, d := range o.Domains {
+		if t := s.Domains[name]; t != nil {
+			s.mergeDomain(name, d)
+			continue
+		}
+		s.Records += d.Records
+		s.Bytes += d.Bytes
+		s.Domains[name] = d
+	}
+	o.Domains = nil
+	s.Lines += o.Lines
+	for k, n := range o.Malformed {
+		if s.Malformed == nil {
+			s.Malformed = map[string]int64{}
+		}
+		s.Malformed[k] += n
+	}
+	for _, e := range o.Examples {
+		s.addExample(e)
+	}
+}
+
 // Merge adds the totals of o to s.
 func (s *Stats) Merge(o *Stats) {
 	s.Lines += o.Lines
