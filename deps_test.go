@@ -18,7 +18,7 @@ var leaves = map[string][]string{
 	"aipref":   nil,
 	"noai":     nil,
 	"htmlmeta": {"golang.org/x/net/html"},
-	"cdx":      {"golang.org/x/sys/cpu"},
+	"cdx":      nil,
 	"warc":     nil,
 	"evallog":  nil,
 	"forecast": nil,

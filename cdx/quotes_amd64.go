@@ -2,11 +2,7 @@
 
 package cdx
 
-import (
-	"unsafe"
-
-	"golang.org/x/sys/cpu"
-)
+import "unsafe"
 
 // quoteScan stores the quote mask of each 16-byte block k of b
 // (16 <= len(b) <= 64*len(out)) as bits 16k..16k+15 of the bitmap out,
@@ -14,26 +10,14 @@ import (
 // blocks' backslash masks (not zero if b holds a backslash).
 func quoteScan(b []byte, out []uint64) uint16 {
 	_ = out[(len(b)-1)>>6]
-	if useAVX2 {
-		return quoteScanAVX2(&b[0], len(b), &out[0])
-	}
 	return quoteScanSSE2(&b[0], len(b), &out[0])
 }
-
-// useAVX2 selects quoteScanAVX2; the tests turn it off to test
-// quoteScanSSE2.
-var useAVX2 = cpu.X86.HasAVX2
 
 // quoteScanSSE2 is quoteScan for the n bytes at p (n >= 16), storing the
 // masks as 16-bit words at out (the bitmap, little-endian).
 //
 //go:noescape
 func quoteScanSSE2(p *byte, n int, out *uint64) uint16
-
-// quoteScanAVX2 is quoteScanSSE2 with AVX2 compares.
-//
-//go:noescape
-func quoteScanAVX2(p *byte, n int, out *uint64) uint16
 
 // load32 returns the four bytes of b at i, i+4 <= len(b), as a
 // little-endian word, without a bounds check: the fast path checks i

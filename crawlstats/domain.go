@@ -53,15 +53,18 @@ type tally struct {
 
 // shard aggregates records on one goroutine.
 type shard struct {
-	doms     map[string]*tally
-	hosts    []hostEntry // cache: host → its domain's tally, by hash of the host
-	seed     maphash.Seed
-	slab     []tally   // tallies to hand out
-	slabs    [][]tally // all tallies, in the order they were handed out
-	lastHost []byte
-	last     *tally
-	prevHost []byte
-	prev     *tally
+	doms  map[string]*tally
+	hosts []hostEntry // cache: host → its domain's tally, by hash of the host
+	// probes and hits count lookups in hosts since the last check;
+	// skipCache is how many more new hosts are not looked up
+	probes, hits, skipCache int
+	seed                    maphash.Seed
+	slab                    []tally   // tallies to hand out
+	slabs                   [][]tally // all tallies, in the order they were handed out
+	lastHost                []byte
+	last                    *tally
+	prevHost                []byte
+	prev                    *tally
 
 	lines, records, bytes int64
 	malformed             map[string]int64
@@ -110,12 +113,16 @@ func (s *shard) tallyOf(host []byte) *tally {
 		return s.last
 	}
 	var e *hostEntry
-	if len(host) <= maxCachedHost {
+	if s.skipCache > 0 {
+		s.skipCache--
+	} else if len(host) <= maxCachedHost {
 		e = &s.hosts[maphash.Bytes(s.seed, host)&uint64(len(s.hosts)-1)]
+		s.probes++
 	}
 	var t *tally
 	if e != nil && e.t != nil && int(e.n) == len(host) && string(e.host[:e.n]) == string(host) {
 		t = e.t
+		s.hits++
 	} else {
 		name := RegisteredDomain(string(host))
 		// in SURT order, a new host is often in the last domain
@@ -132,12 +139,30 @@ func (s *shard) tallyOf(host []byte) *tally {
 			e.t = t
 		}
 	}
+	if s.probes == cacheWindow {
+		// Input in SURT order, as index shards are, brings each host's
+		// lines together: the cache then misses nearly always, each miss
+		// a cache line from memory. Below one hit in cacheMinHits, it
+		// is left alone for a while.
+		if s.hits < cacheWindow/cacheMinHits {
+			s.skipCache = cacheRest
+		}
+		s.probes, s.hits = 0, 0
+	}
 	s.lastHost, s.prevHost = s.prevHost, s.lastHost
 	s.prev = s.last
 	s.lastHost = append(s.lastHost[:0], host...)
 	s.last = t
 	return t
 }
+
+// The host cache's use is measured over cacheWindow lookups; with fewer
+// than one hit in cacheMinHits, the next cacheRest new hosts skip it.
+const (
+	cacheWindow  = 4096
+	cacheMinHits = 16
+	cacheRest    = 1 << 16
+)
 
 func (s *shard) domain(name string) *tally {
 	t := s.doms[name]
