@@ -19,7 +19,7 @@ func (s *Server) registerPublicRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	mux.HandleFunc("GET /docs/{file...}", s.handleDocument)
 	mux.HandleFunc("GET /contact/{kind}", s.handleContactForm)
-	mux.HandleFunc("POST /contact/{kind}", s.handleContactSubmit)
+	mux.HandleFunc("POST /contact/{kind}", s.countSubmissions(s.handleContactSubmit))
 	mux.HandleFunc("GET /receipt/{ref}", s.handleReceipt)
 	mux.HandleFunc("GET /status", s.handleStatusForm)
 	mux.HandleFunc("POST /status", s.handleStatusLookup)

@@ -43,7 +43,7 @@ func kindName(k gpai.CaseKind) string {
 	case gpai.CaseDownstream:
 		return "Downstream provider's request"
 	case gpai.CaseAuthority:
-		return "AI Office request"
+		return "Authority request"
 	}
 	return string(k)
 }

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -62,6 +63,15 @@ type Config struct {
 	LoginBackoff     time.Duration
 	// MaxBodyBytes bounds the body of a form or API request (default 64 KiB).
 	MaxBodyBytes int64
+	// MetricsAddr is the address of a separate listener that serves
+	// Prometheus metrics at GET /metrics without authentication, e.g.
+	// "127.0.0.1:9090". If it is empty, the main listener serves
+	// /metrics to API tokens with ScopeMetricsRead instead.
+	MetricsAddr string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// gives the client's address (see ClientAddr); from any other peer
+	// the header is ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultConfig returns the configuration of a production server on :8080.
@@ -91,6 +101,10 @@ type Server struct {
 	// Documentation returns the current Model Documentation Form, derived,
 	// for the downstream-provider view; nil means none is configured.
 	Documentation func(ctx context.Context) (*gpai.Documentation, error)
+	// Dossiers returns the state of every model's dossier for the staff
+	// dashboard (/staff/dossiers); nil means none is configured. A dossier
+	// that cannot be loaded is a report with Error set, not an error.
+	Dossiers func(ctx context.Context) ([]DossierReport, error)
 	// Published holds the published documents; nil uses Config.PublishDir.
 	Published fs.FS
 	// Ready reports whether the server can serve (readiness probe); nil
@@ -109,6 +123,7 @@ type Server struct {
 	pages   map[string]*template.Template
 	submits *limiter
 	logins  *throttle
+	metrics *metrics
 }
 
 // Init prepares the server's routes and templates; Handler and Open call
@@ -154,6 +169,8 @@ func (s *Server) Init() error {
 	}
 	s.submits = newLimiter(c.SubmitBurst, c.SubmitEvery, 10000)
 	s.logins = newThrottle(c.MaxLoginFailures, c.LoginBackoff, 10000)
+	c.TrustedProxies = normalPrefixes(c.TrustedProxies)
+	s.metrics = newMetrics(s)
 
 	mux := http.NewServeMux()
 	s.registerHealthRoutes(mux)
@@ -161,6 +178,7 @@ func (s *Server) Init() error {
 	s.registerStaffRoutes(mux)
 	s.registerDownstreamRoutes(mux)
 	s.registerAPIRoutes(mux)
+	s.registerMetricsRoutes(mux)
 
 	cop := http.NewCrossOriginProtection()
 	if c.BaseURL != "" {
@@ -195,6 +213,10 @@ func (s *Server) Open() error {
 	ln, err := net.Listen("tcp", s.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", s.Config.Addr, err)
+	}
+	if err := s.openMetrics(); err != nil {
+		ln.Close()
+		return err
 	}
 	s.ln = ln
 	s.srv = &http.Server{
@@ -232,7 +254,7 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	close(s.stop)
 	<-s.swept
-	return s.srv.Shutdown(ctx)
+	return errors.Join(s.srv.Shutdown(ctx), s.closeMetrics(ctx))
 }
 
 // sweepSessions deletes expired sessions hourly until Close.
@@ -297,9 +319,12 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 func (s *Server) logRequests(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		r = s.withClient(r)
 		rec := &statusRecorder{ResponseWriter: w}
 		h.ServeHTTP(rec, r)
-		s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
+		d := time.Since(start)
+		s.metrics.observe(r, rec.status, d)
+		s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", d, "client", clientIP(r))
 	})
 }
 

@@ -17,12 +17,15 @@ const sessionCookie = "gpai_session"
 
 func (s *Server) registerStaffRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /staff/login", s.handleLoginForm)
-	mux.HandleFunc("POST /staff/login", s.handleLogin)
+	mux.HandleFunc("POST /staff/login", s.countSignIns(s.handleLogin))
 	mux.HandleFunc("POST /staff/logout", s.handleLogout)
 	mux.HandleFunc("GET /staff", s.staff(s.handleInbox))
 	mux.HandleFunc("GET /staff/cases/{id}", s.staff(s.handleCaseView))
 	mux.HandleFunc("POST /staff/cases/{id}", s.staff(s.changer(s.handleCaseUpdate)))
 	mux.HandleFunc("POST /staff/cases/{id}/accept", s.staff(s.changer(s.handleReservationAccept)))
+	s.registerAuthorityRoutes(mux)
+	s.registerAdminRoutes(mux)
+	s.registerDashboardRoutes(mux)
 }
 
 type staffHandler func(w http.ResponseWriter, r *http.Request, u *gpai.User)
@@ -153,11 +156,15 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request, u *gpai.Use
 	if off, err := strconv.Atoi(q.Get("offset")); err == nil && off > 0 {
 		f.Offset = off
 	}
-	if k := gpai.CaseKind(q.Get("kind")); k.Valid() {
-		f.Kind = &k
+	kind := gpai.CaseKind(q.Get("kind"))
+	if kind.Valid() {
+		f.Kind = &kind
+	} else {
+		kind = ""
 	}
-	if q.Get("closed") != "1" {
-		open := true
+	state := inboxState(q)
+	if state != "all" {
+		open := state == "open"
 		f.Open = &open
 	}
 	cases, total, err := s.Cases.FindCases(r.Context(), f)
@@ -176,7 +183,8 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request, u *gpai.Use
 		rows[i] = row{Case: c, IsOverdue: c.Overdue(now), Left: clock(c, now)}
 	}
 	s.render(w, r, http.StatusOK, "inbox", map[string]any{"Title": "Inbox", "User": u, "Rows": rows, "Total": total,
-		"Closed": q.Get("closed") == "1", "Kinds": gpai.CaseKinds, "Kind": q.Get("kind")})
+		"State": state, "Kind": kind, "KindLinks": kindLinks(kind, state), "StateLinks": stateLinks(kind, state),
+		"CanChange": canChange(u.Role)})
 }
 
 // clock says how long a case has left, or how late it is.

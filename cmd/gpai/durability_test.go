@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gpai-project/gpai/postgres"
 	"github.com/gpai-project/gpai/sqlite"
 	"github.com/gpai-project/gpai/web"
 )
@@ -68,8 +70,8 @@ func noRedirect(tr *http.Transport) *http.Client {
 
 // loopbackSpreader returns a transport whose every connection comes from a
 // different loopback source address (127.1.x.y), so that the server's
-// per-IP submission limit (10 per 30 s by default; gpai serve has no flag
-// to raise it) does not refuse the test's traffic.
+// per-IP submission limit (10 per 30 s by default) does not refuse the
+// test's traffic while the binary runs with its default settings.
 func loopbackSpreader(next *atomic.Uint32) *http.Transport {
 	return &http.Transport{
 		DisableKeepAlives: true,
@@ -275,15 +277,56 @@ func TestDurabilityUnderSIGKILL(t *testing.T) {
 		len(acked), rounds, failures.Load(), refused.Load(), serverErrs.Load())
 }
 
-// loadServer runs a web.Server in process on a SQLite file on loopback,
-// with the per-IP submission limit raised out of the way (gpai serve has
-// no flag for it).
-func loadServer(b *testing.B) (string, *http.Client) {
-	b.Helper()
-	st, err := openStore(filepath.Join(b.TempDir(), "gpai.db"))
+// loadStores are the databases BenchmarkLoad runs against: a SQLite file
+// always, and PostgreSQL when GPAI_TEST_POSTGRES_DSN is set (eval
+// "$(.ci/postgres.sh)" starts a server and sets it).
+var loadStores = []struct {
+	name string
+	open func(b *testing.B) *store
+}{
+	{"sqlite", func(b *testing.B) *store {
+		st, err := openStore(filepath.Join(b.TempDir(), "gpai.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return st
+	}},
+	{"postgres", openBenchPostgres},
+}
+
+var benchSchemas atomic.Int64
+
+// openBenchPostgres opens the services on a fresh schema of the database
+// GPAI_TEST_POSTGRES_DSN names, dropped when b ends, as the postgres
+// package's tests do; without the variable it skips b.
+func openBenchPostgres(b *testing.B) *store {
+	dsn := os.Getenv("GPAI_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		b.Skip("GPAI_TEST_POSTGRES_DSN is not set; run: eval \"$(.ci/postgres.sh)\"")
+	}
+	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(func() { admin.Close() })
+	schema := fmt.Sprintf("gpai_bench_%d_%d", os.Getpid(), benchSchemas.Add(1))
+	if _, err := admin.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema); err != nil {
+		b.Fatalf("create schema: %v", err)
+	}
+	b.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
+	p := postgres.NewDB(dsn + " search_path=" + schema)
+	if err := p.Open(); err != nil {
+		b.Fatal(err)
+	}
+	return &store{postgres.NewCaseService(p), postgres.NewUserService(p), postgres.NewSessionService(p),
+		postgres.NewTokenService(p), postgres.NewAuditService(p), postgres.NewReservationService(p), p.Close}
+}
+
+// loadServer runs a web.Server in process on st on loopback, with the
+// per-IP submission limit raised out of the way (as gpai serve
+// --submit-burst would).
+func loadServer(b *testing.B, st *store) (string, *http.Client) {
+	b.Helper()
 	cfg := web.DefaultConfig()
 	cfg.Addr, cfg.SecureCookies = "127.0.0.1:0", false
 	cfg.SubmitBurst, cfg.SubmitEvery = 1<<30, time.Nanosecond
@@ -341,47 +384,62 @@ func runLoad(b *testing.B, unit string, op func(i int64) error) {
 }
 
 // BenchmarkLoad measures public complaint submissions (each a durable
-// SQLite commit) and public page views over loopback HTTP:
+// commit) and public page views over loopback HTTP, on SQLite and, when
+// GPAI_TEST_POSTGRES_DSN is set, on PostgreSQL (submit/sqlite,
+// submit/postgres, pageview/sqlite, pageview/postgres):
 //
+//	eval "$(.ci/postgres.sh)"
 //	go test -run XXX -bench Load ./cmd/gpai/
 func BenchmarkLoad(b *testing.B) {
 	b.Run("submit", func(b *testing.B) {
-		base, client := loadServer(b)
-		runLoad(b, "submits", func(i int64) error {
-			ref, status, err := postComplaint(context.Background(), client, base, i)
-			if err == nil && ref == "" {
-				err = fmt.Errorf("submission %d: status %d", i, status)
-			}
-			return err
-		})
+		for _, ls := range loadStores {
+			b.Run(ls.name, func(b *testing.B) { benchSubmit(b, ls.open(b)) })
+		}
 	})
 	b.Run("pageview", func(b *testing.B) {
-		base, client := loadServer(b)
-		// A few cases, so that receipt pages read the database.
-		var refs []string
-		for i := range int64(20) {
-			ref, status, err := postComplaint(context.Background(), client, base, i)
-			if err != nil || ref == "" {
-				b.Fatalf("seeding: %v, status %d", err, status)
-			}
-			refs = append(refs, ref)
+		for _, ls := range loadStores {
+			b.Run(ls.name, func(b *testing.B) { benchPageview(b, ls.open(b)) })
 		}
-		pages := []string{"/", "/contact/complaint", "/status"}
-		for _, r := range refs {
-			pages = append(pages, "/receipt/"+r)
+	})
+}
+
+func benchSubmit(b *testing.B, st *store) {
+	base, client := loadServer(b, st)
+	runLoad(b, "submits", func(i int64) error {
+		ref, status, err := postComplaint(context.Background(), client, base, i)
+		if err == nil && ref == "" {
+			err = fmt.Errorf("submission %d: status %d", i, status)
 		}
-		runLoad(b, "views", func(i int64) error {
-			p := pages[int(i)%len(pages)]
-			resp, err := client.Get(base + p)
-			if err != nil {
-				return err
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				return fmt.Errorf("GET %s: %d", p, resp.StatusCode)
-			}
-			return nil
-		})
+		return err
+	})
+}
+
+func benchPageview(b *testing.B, st *store) {
+	base, client := loadServer(b, st)
+	// A few cases, so that receipt pages read the database.
+	var refs []string
+	for i := range int64(20) {
+		ref, status, err := postComplaint(context.Background(), client, base, i)
+		if err != nil || ref == "" {
+			b.Fatalf("seeding: %v, status %d", err, status)
+		}
+		refs = append(refs, ref)
+	}
+	pages := []string{"/", "/contact/complaint", "/status"}
+	for _, r := range refs {
+		pages = append(pages, "/receipt/"+r)
+	}
+	runLoad(b, "views", func(i int64) error {
+		p := pages[int(i)%len(pages)]
+		resp, err := client.Get(base + p)
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("GET %s: %d", p, resp.StatusCode)
+		}
+		return nil
 	})
 }

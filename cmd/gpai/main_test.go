@@ -32,7 +32,7 @@ func run(t *testing.T, args ...string) result {
 func TestHelpForEveryCommand(t *testing.T) {
 	cmds := [][]string{{}, {"init"}, {"schema"}, {"compute"}, {"scope"}, {"check"}, {"rulebook"}, {"rulebook", "list"}, {"rulebook", "facts"}, {"rulebook", "show"}, {"version"}, {"completion"},
 		{"summary"}, {"summary", "build"}, {"summary", "diff"}, {"crawlstats"}, {"crawlstats", "merge"},
-		{"doc"}, {"doc", "render"}, {"doc", "diff"}, {"doc", "publish"}, {"doc", "history"}, {"doc", "show"}, {"doc", "remove"}, {"doc", "import-card"}, {"doc", "export"}, {"crawl"}, {"incident"}, {"incident", "new"}, {"incident", "update"}, {"incident", "list"}, {"incident", "show"}, {"incident", "report"}, {"report"}, {"report", "model"}, {"risk"}, {"risk", "status"}, {"risk", "forecast"}, {"eval"}, {"eval", "import"}, {"serve"}, {"user"}, {"user", "add"}, {"outputs"}, {"outputs", "index"}, {"outputs", "scan"}, {"copyright"}, {"copyright", "render"},
+		{"doc"}, {"doc", "render"}, {"doc", "diff"}, {"doc", "publish"}, {"doc", "history"}, {"doc", "show"}, {"doc", "remove"}, {"doc", "import-card"}, {"doc", "export"}, {"crawl"}, {"incident"}, {"incident", "new"}, {"incident", "update"}, {"incident", "list"}, {"incident", "show"}, {"incident", "report"}, {"report"}, {"report", "model"}, {"risk"}, {"risk", "status"}, {"risk", "forecast"}, {"eval"}, {"eval", "import"}, {"serve"}, {"user"}, {"user", "add"}, {"user", "list"}, {"user", "set"}, {"token"}, {"token", "issue"}, {"token", "list"}, {"token", "revoke"}, {"outputs"}, {"outputs", "index"}, {"outputs", "scan"}, {"copyright"}, {"copyright", "render"},
 		{"keys"}, {"keys", "init"}, {"verify"}, {"optout"}, {"optout", "check"}, {"optout", "audit"}}
 	for _, c := range cmds {
 		r := run(t, append(c, "--help")...)

@@ -54,6 +54,7 @@ Start with:
 		m.evalCommand(),
 		m.serveCommand(),
 		m.userCommand(),
+		m.tokenCommand(),
 		m.keysCommand(),
 		m.verifyCommand(),
 		m.optoutCommand(),

@@ -63,6 +63,8 @@ func envDefault(c *cobra.Command, flag, value string, getenv func(string) string
 func (m *Main) serveCommand() *cobra.Command {
 	var addr, db, dossierDir, publish, baseURL, provider string
 	var insecure bool
+	var ops serveOptions
+	var dossiers []string
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the contact point, the staff inbox and the downstream-provider pages",
@@ -70,16 +72,33 @@ func (m *Main) serveCommand() *cobra.Command {
 file copyright complaints, rights reservations and requests for information;
 the published documents (--publish, e.g. the outputs of gpai copyright render
 and gpai summary build); the staff inbox with legal clocks (users from
-gpai user add); the downstream-provider view of the Model Documentation Form
-from --dossier; and a JSON API (/api/openapi.json).
+gpai user add); the dossier dashboard (/staff/dossiers) with the scope,
+obligations and findings of every --dossier, checked again when one of its
+files changes; the downstream-provider view of the Model Documentation Form
+of the first --dossier; account and token management for admins; and a JSON
+API (/api/openapi.json).
 
 The database is a SQLite file (default) or a PostgreSQL DSN; migrations are
-applied at start. SIGINT or SIGTERM shuts the server down gracefully.`,
-		Example: "  gpai serve --db gpai.db --dossier examples/api-model --publish public/\n  GPAI_DB=postgres://gpai@db/gpai gpai serve --addr :8080",
+applied at start. SIGINT or SIGTERM shuts the server down gracefully.
+
+GET /metrics serves Prometheus metrics. With --metrics-addr (e.g.
+127.0.0.1:9090) they are served on that separate listener, without
+authentication, and not on --addr: keep it on loopback or a private
+network. Without it, /metrics on --addr requires an API token with the
+scope metrics:read. Behind a reverse proxy, name the proxy with
+--trusted-proxy so that the rate limits, the sign-in throttle, the audit
+log and the request log see the client's address from X-Forwarded-For;
+from any other peer that header is ignored. These settings and the limits
+(--submit-burst, --submit-every, --max-body, --session-ttl) can also come
+from the GPAI_* variables named in each flag's help.`,
+		Example: "  gpai serve --db gpai.db --dossier examples/api-model --publish public/\n  gpai serve --db gpai.db --metrics-addr 127.0.0.1:9090 --trusted-proxy 10.0.0.0/8 --max-body 256KiB\n  gpai serve --db gpai.db --dossier models/main --dossier models/small\n  GPAI_DB=postgres://gpai@db/gpai gpai serve --addr :8080",
 		Args:    cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			addr = envDefault(c, "addr", addr, m.Getenv, "GPAI_ADDR")
 			db = envDefault(c, "db", db, m.Getenv, "GPAI_DB")
+			if err := ops.resolve(c, m.Getenv); err != nil {
+				return err
+			}
 			st, err := openStore(db)
 			if err != nil {
 				return err
@@ -88,11 +107,16 @@ applied at start. SIGINT or SIGTERM shuts the server down gracefully.`,
 			logger := slog.New(slog.NewJSONHandler(m.Stderr, nil))
 			cfg := web.DefaultConfig()
 			cfg.Addr, cfg.BaseURL, cfg.PublishDir, cfg.SecureCookies = addr, baseURL, publish, !insecure
+			ops.configure(&cfg)
 			if provider != "" {
 				cfg.Provider = provider
 			}
 			s := &web.Server{Cases: st.cases, Users: st.users, Sessions: st.sessions, Tokens: st.tokens,
 				Audit: st.audit, Reservations: st.reservations, Logger: logger, Config: cfg}
+			if len(dossiers) > 0 {
+				dossierDir = dossiers[0] // the one downstream providers see
+				s.Dossiers = newDashboard(dossiers, m.Getenv).Reports
+			}
 			if dossierDir != "" {
 				d, _, _, err := loadDoc(dossierDir)
 				if err != nil {
@@ -101,15 +125,15 @@ applied at start. SIGINT or SIGTERM shuts the server down gracefully.`,
 				if provider == "" {
 					s.Config.Provider = d.Facts.Provider.Name
 				}
-				s.Documentation = func(ctx context.Context) (*gpai.Documentation, error) {
-					_, doc, _, err := loadDoc(dossierDir)
-					return doc, err
-				}
+				s.Documentation = newDocCache(dossierDir).Documentation
 			}
 			if err := s.Open(); err != nil {
 				return err
 			}
 			logger.Info("serving", "addr", s.Addr().String())
+			if a := s.MetricsAddr(); a != nil {
+				logger.Info("serving metrics", "addr", a.String())
+			}
 			fmt.Fprintf(m.Stdout, "gpai: serving on http://%s\n", s.Addr())
 			<-c.Context().Done()
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -120,11 +144,12 @@ applied at start. SIGINT or SIGTERM shuts the server down gracefully.`,
 	}
 	c.Flags().StringVar(&addr, "addr", ":8080", "address to listen on (also GPAI_ADDR)")
 	c.Flags().StringVar(&db, "db", "", "SQLite file or postgres:// DSN (also GPAI_DB)")
-	c.Flags().StringVar(&dossierDir, "dossier", "", "dossier folder whose documentation downstream providers see")
+	c.Flags().StringSliceVar(&dossiers, "dossier", nil, "dossier folder shown on the dashboard (repeatable); downstream providers see the first one's documentation")
 	c.Flags().StringVar(&publish, "publish", "", "folder of published documents to list and serve")
 	c.Flags().StringVar(&baseURL, "base-url", "", "public URL of the server, e.g. https://ai.example.org")
 	c.Flags().StringVar(&provider, "provider", "", "provider name shown on the pages")
 	c.Flags().BoolVar(&insecure, "insecure-cookies", false, "send cookies without Secure (plain-HTTP development only)")
+	ops.addFlags(c.Flags())
 	return c
 }
 
@@ -132,6 +157,10 @@ func (m *Main) userCommand() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "user",
 		Short: "Manage the staff accounts of gpai serve",
+		Long: `user manages the staff accounts that sign in to gpai serve: add one, list
+them, or change one's role or disable it. Admins can do the same on the
+server's /staff/users page.`,
+		Example: "  gpai user add --db gpai.db --email alice@example.org --role officer\n  gpai user list --db gpai.db\n  gpai user set --db gpai.db alice@example.org --disable",
 	}
 	var db, email, name, role string
 	add := &cobra.Command{
@@ -184,6 +213,6 @@ printed once. Roles: admin, officer (handles cases), viewer (read-only).`,
 	add.Flags().StringVar(&email, "email", "", "e-mail address (sign-in name)")
 	add.Flags().StringVar(&name, "name", "", "full name")
 	add.Flags().StringVar(&role, "role", "officer", "admin, officer or viewer")
-	c.AddCommand(add)
+	c.AddCommand(add, m.userListCommand(), m.userSetCommand())
 	return c
 }
