@@ -38,7 +38,7 @@ type browserEnv struct {
 	shot string // folder of the screenshots
 }
 
-func newBrowserEnv(t *testing.T) (*browserEnv, gpai.UserService) {
+func newBrowserEnv(t *testing.T, configure ...func(*web.Server)) (*browserEnv, gpai.UserService) {
 	t.Helper()
 	bin := findChromium()
 	if bin == "" {
@@ -61,6 +61,9 @@ func newBrowserEnv(t *testing.T) (*browserEnv, gpai.UserService) {
 	srv := &web.Server{Cases: sqlite.NewCaseService(db), Users: users, Sessions: sqlite.NewSessionService(db),
 		Tokens: sqlite.NewTokenService(db), Audit: sqlite.NewAuditService(db), Reservations: sqlite.NewReservationService(db),
 		Config: cfg}
+	for _, f := range configure {
+		f(srv)
+	}
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -350,4 +353,103 @@ func TestBrowserComplaintLifecycle(t *testing.T) {
 		b.checkPNG(filepath.Join(b.shot, name+".png"))
 	}
 	t.Logf("screenshots in %s", b.shot)
+}
+
+// TestBrowserStaffPages follows an officer through the other staff pages
+// in headless Chromium: recording an AI Office request, finding it with
+// the inbox's kind filter, the dossier dashboard, and issuing a
+// downstream-provider token that then opens the downstream view.
+func TestBrowserStaffPages(t *testing.T) {
+	due := gpai.NewDate(2026, 9, 1)
+	report := web.DossierReport{
+		Dir:            "models/lumen",
+		Model:          gpai.ModelRef{Name: "Lumen", Version: "2"},
+		AsOf:           gpai.NewDate(2026, 12, 1),
+		Classification: gpai.Classification{GPAI: true, Provider: true},
+		Obligations: []gpai.ObligationStatus{{Rule: "ART53-1D-SUMMARY", Title: "Publish the training-content summary",
+			Citation: "Art 53(1)(d)", Due: &due, Status: "overdue"}},
+		Findings: []gpai.Finding{{Rule: "ART53-1D-SUMMARY", Severity: gpai.SeverityError,
+			Message: "no data.yaml: the training-content summary cannot be built"}},
+		CheckedAt: time.Now(),
+	}
+	b, users := newBrowserEnv(t, func(s *web.Server) {
+		s.Dossiers = func(context.Context) ([]web.DossierReport, error) { return []web.DossierReport{report}, nil }
+		s.Documentation = func(context.Context) (*gpai.Documentation, error) { return &gpai.Documentation{}, nil }
+	})
+	const officer = "olga@example.ai"
+	if err := users.CreateUser(context.Background(), gpai.SystemActor,
+		&gpai.User{Email: officer, Name: "Olga Officer", Role: gpai.RoleOfficer}, password); err != nil {
+		t.Fatal(err)
+	}
+	tab, closeTab := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	defer closeTab()
+	b.load(tab, "open the sign-in page", 200, chromedp.Navigate(b.base+"/staff/login"))
+	b.do(tab, "fill the sign-in form", chromedp.SendKeys(chromedp.ID("email"), officer), chromedp.SendKeys(chromedp.ID("password"), password))
+	b.load(tab, "sign in", 200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+
+	// An AI Office request, with its legal basis, purpose and deadline.
+	b.load(tab, "open the authority form", 200, chromedp.Navigate(b.base+"/staff/authority"))
+	b.do(tab, "fill the authority form",
+		chromedp.SendKeys(chromedp.ID("organisation"), "European AI Office"),
+		chromedp.SendKeys(chromedp.ID("email"), "ai-office@example.eu"),
+		chromedp.SendKeys(chromedp.ID("legalbasis"), "Article 91(1) AI Act"),
+		chromedp.SendKeys(chromedp.ID("purpose"), "Assess compliance with Article 53(1)(a)"),
+		chromedp.SetValue(chromedp.ID("deadline"), "2027-01-15"),
+		chromedp.SendKeys(chromedp.ID("subject"), "Request for the technical documentation of Lumen 2"),
+		chromedp.SendKeys(chromedp.ID("text"), "Please provide the documentation of Annex XI."),
+	)
+	b.screenshot(tab, "authority")
+	b.load(tab, "record the request", 200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+	page := b.text(tab, "main")
+	for _, want := range []string{"Article 91(1) AI Act", "Assess compliance with Article 53(1)(a)", "15 Jan 2027"} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("authority case page lacks %q:\n%s", want, page)
+		}
+	}
+	b.load(tab, "filter the inbox by authority requests", 200, chromedp.Navigate(b.base+"/staff?kind=authority"))
+	if s := b.text(tab, "table.inbox tbody tr:first-child td:nth-child(4)"); s != "Request for the technical documentation of Lumen 2" {
+		t.Fatalf("authority inbox, first subject %q\n%s", s, b.text(tab, "main"))
+	}
+	b.load(tab, "filter the inbox by complaints", 200, chromedp.Navigate(b.base+"/staff?kind=complaint"))
+	if strings.Contains(b.text(tab, "main"), "Lumen 2") {
+		t.Fatal("the complaints inbox lists the authority request")
+	}
+
+	// The dashboard.
+	b.load(tab, "open the dashboard", 200, chromedp.Navigate(b.base+"/staff/dossiers"))
+	page = b.text(tab, "main")
+	for _, want := range []string{"Lumen", "ART53-1D-SUMMARY", "Art 53(1)(d)", "no data.yaml"} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("dashboard lacks %q:\n%s", want, page)
+		}
+	}
+	b.screenshot(tab, "dossiers")
+
+	// A downstream provider's token, shown once, which opens the view.
+	b.load(tab, "open the tokens page", 200, chromedp.Navigate(b.base+"/staff/tokens"))
+	b.do(tab, "name the downstream provider", chromedp.SendKeys(chromedp.ID("dp-name"), "Acme Robotics"))
+	b.load(tab, "issue the token", 200, chromedp.Click(chromedp.CSS(`form:has(#dp-name) button[type="submit"]`)))
+	secret := strings.TrimSpace(b.text(tab, "#secret"))
+	if !strings.HasPrefix(secret, "gpai_") {
+		t.Fatalf("token page shows no secret:\n%s", b.text(tab, "main"))
+	}
+	b.screenshot(tab, "token-issued")
+	b.load(tab, "list the tokens", 200, chromedp.Navigate(b.base+"/staff/tokens"))
+	if page := b.text(tab, "main"); !strings.Contains(page, "Acme Robotics") || strings.Contains(page, secret) {
+		t.Fatalf("token list: want the holder and not the secret:\n%s", page)
+	}
+	b.screenshot(tab, "tokens")
+
+	dp, closeDP := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	defer closeDP()
+	b.load(dp, "open the downstream view", 200, chromedp.Navigate(b.base+"/downstream"))
+	b.do(dp, "enter the token", chromedp.SendKeys(chromedp.ID("token"), secret))
+	b.load(dp, "sign in with the token", 200, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+	if page := b.text(dp, "main"); !strings.Contains(page, "For Acme Robotics.") {
+		t.Fatalf("the token did not open the downstream view:\n%s", page)
+	}
+	b.screenshot(dp, "downstream")
+	for _, name := range []string{"authority", "dossiers", "token-issued", "tokens", "downstream"} {
+		b.checkPNG(filepath.Join(b.shot, name+".png"))
+	}
 }

@@ -40,7 +40,7 @@ func TestDossierDashboard(t *testing.T) {
 		t.Fatalf("dashboard: %d\n%s", r.status, r.body)
 	}
 	for _, want := range []string{"Meridian-Pro", "Meridian AI", "models/main/gpai.yaml:39:3", "LATE-RULE", "Art 53(1)(d)", "2025-10-06",
-		"Write data.yaml", "models/broken", "could not be loaded", "has no gpai.yaml", "1</strong> errors", "3</strong> obligations apply, <strong>1</strong> overdue"} {
+		"Write data.yaml", "models/broken", "could not be loaded", "has no gpai.yaml", "1</strong> error,", "3</strong> obligations apply, <strong>1</strong> overdue"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}

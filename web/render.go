@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,14 @@ import (
 )
 
 var funcs = template.FuncMap{
+	// count writes n with the singular or the plural noun: "1 error",
+	// "2 errors".
+	"count": func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.Itoa(n) + " " + many
+	},
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
