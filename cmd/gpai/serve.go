@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gpai-project/gpai"
+	"github.com/gpai-project/gpai/archive"
 	"github.com/gpai-project/gpai/postgres"
 	"github.com/gpai-project/gpai/sqlite"
 	"github.com/gpai-project/gpai/web"
@@ -61,7 +62,7 @@ func envDefault(c *cobra.Command, flag, value string, getenv func(string) string
 }
 
 func (m *Main) serveCommand() *cobra.Command {
-	var addr, db, dossierDir, publish, baseURL, provider string
+	var addr, db, dossierDir, publish, archiveDir, baseURL, provider string
 	var insecure bool
 	var ops serveOptions
 	var dossiers []string
@@ -70,8 +71,11 @@ func (m *Main) serveCommand() *cobra.Command {
 		Short: "Run the contact point, the staff inbox and the downstream-provider pages",
 		Long: `serve runs gpai's web server: the public contact point where rights holders
 file copyright complaints, rights reservations and requests for information;
-the published documents (--publish, e.g. the outputs of gpai copyright render
-and gpai summary build); the staff inbox with legal clocks (users from
+the published documents (from the archive, --archive: for each model the
+newest live training-content summary and public copyright documents,
+verified, never the internal policy or the documentation form; or a folder,
+--publish, e.g. the outputs of gpai copyright render and gpai summary
+build); the staff inbox with legal clocks (users from
 gpai user add); the dossier dashboard (/staff/dossiers) with the scope,
 obligations and findings of every --dossier, checked again when one of its
 files changes; the downstream-provider view of the Model Documentation Form
@@ -91,11 +95,22 @@ log and the request log see the client's address from X-Forwarded-For;
 from any other peer that header is ignored. These settings and the limits
 (--submit-burst, --submit-every, --max-body, --session-ttl) can also come
 from the GPAI_* variables named in each flag's help.`,
-		Example: "  gpai serve --db gpai.db --dossier examples/api-model --publish public/\n  gpai serve --db gpai.db --metrics-addr 127.0.0.1:9090 --trusted-proxy 10.0.0.0/8 --max-body 256KiB\n  gpai serve --db gpai.db --dossier models/main --dossier models/small\n  GPAI_DB=postgres://gpai@db/gpai gpai serve --addr :8080",
+		Example: "  gpai serve --db gpai.db --dossier examples/api-model --publish public/\n  gpai serve --db gpai.db --dossier my-model --archive .gpai-archive\n  gpai serve --db gpai.db --metrics-addr 127.0.0.1:9090 --trusted-proxy 10.0.0.0/8 --max-body 256KiB\n  gpai serve --db gpai.db --dossier models/main --dossier models/small\n  GPAI_DB=postgres://gpai@db/gpai gpai serve --addr :8080",
 		Args:    cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			addr = envDefault(c, "addr", addr, m.Getenv, "GPAI_ADDR")
 			db = envDefault(c, "db", db, m.Getenv, "GPAI_DB")
+			archiveDir = envDefault(c, "archive", archiveDir, m.Getenv, "GPAI_ARCHIVE")
+			if archiveDir != "" && publish != "" {
+				return &usageError{err: fmt.Errorf("--archive and --publish both name the published documents: give one"), hint: "--archive " + archiveDir}
+			}
+			var pub *archive.Archive
+			if archiveDir != "" {
+				var err error
+				if pub, err = (&archiveFlags{dir: archiveDir}).open(false); err != nil {
+					return err
+				}
+			}
 			if err := ops.resolve(c, m.Getenv); err != nil {
 				return err
 			}
@@ -113,6 +128,9 @@ from the GPAI_* variables named in each flag's help.`,
 			}
 			s := &web.Server{Cases: st.cases, Users: st.users, Sessions: st.sessions, Tokens: st.tokens,
 				Audit: st.audit, Reservations: st.reservations, Logger: logger, Config: cfg}
+			if pub != nil {
+				s.Published = newArchiveFS(pub, logger)
+			}
 			if len(dossiers) > 0 {
 				dossierDir = dossiers[0] // the one downstream providers see
 				s.Dossiers = newDashboard(dossiers, m.Getenv).Reports
@@ -146,6 +164,7 @@ from the GPAI_* variables named in each flag's help.`,
 	c.Flags().StringVar(&db, "db", "", "SQLite file or postgres:// DSN (also GPAI_DB)")
 	c.Flags().StringSliceVar(&dossiers, "dossier", nil, "dossier folder shown on the dashboard (repeatable); downstream providers see the first one's documentation")
 	c.Flags().StringVar(&publish, "publish", "", "folder of published documents to list and serve")
+	c.Flags().StringVar(&archiveDir, "archive", "", "archive (gpai doc publish) whose public documents to list and serve, instead of --publish (also GPAI_ARCHIVE)")
 	c.Flags().StringVar(&baseURL, "base-url", "", "public URL of the server, e.g. https://ai.example.org")
 	c.Flags().StringVar(&provider, "provider", "", "provider name shown on the pages")
 	c.Flags().BoolVar(&insecure, "insecure-cookies", false, "send cookies without Secure (plain-HTTP development only)")
