@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/gpai-project/gpai/aipref"
 )
 
@@ -55,6 +56,11 @@ func FuzzParseHeader(f *testing.F) {
 			}
 		}
 		aipref.Decide(aipref.PurposeTrainGenAI, u)
+		for _, p := range []aipref.Purpose{aipref.PurposeTrainGenAI, aipref.PurposeSearch} {
+			if got, want := aipref.AppendHeaderEvidence(nil, p, v), u.Evidence(p); !cmp.Equal(got, want) {
+				t.Fatalf("AppendHeaderEvidence(%v, %q) = %v, want %v", p, v, got, want)
+			}
+		}
 	})
 }
 

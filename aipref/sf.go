@@ -7,76 +7,104 @@ import (
 
 // This file holds a validating parser for RFC 9651 Structured Field
 // Dictionaries. It keeps what the vocabulary needs (each member's key,
-// whether its value is a bare Token, and the member's text) and checks
-// everything else only for syntax, because a syntax error anywhere makes
-// the whole field unknown.
-
-// member is one dictionary member.
-type member struct {
-	key   string
-	token string // the Token value, or "" when the value is not a Token
-	text  string // the member's value and parameters as written
-}
+// whether its value is the bare Token y or n, and the member's text) and
+// checks everything else only for syntax, because a syntax error anywhere
+// makes the whole field unknown.
 
 type sfParser struct {
 	s   string
 	pos int
 }
 
-// parseDictionary parses s as an SF Dictionary. A repeated key replaces the
-// earlier member (RFC 9651 s.4.2.2) but keeps its position. On failure it
-// returns the offset of the error and a message.
-func parseDictionary(s string) ([]member, int, string) {
+// maxLinear is the number of members up to which parseDictionary finds a
+// repeated key by comparing it with each earlier one.
+const maxLinear = 16
+
+// parseDictionary parses s as an SF Dictionary and appends its members to
+// dst as entries: each member's key, Allow or Disallow for the Tokens y
+// and n, and its value and parameters as written. A repeated key replaces
+// the earlier member (RFC 9651 s.4.2.2) but keeps its position. On failure
+// it returns dst unchanged, the offset of the error and a message.
+func parseDictionary(dst []Entry, s string) ([]Entry, int, string) {
 	p := &sfParser{s: s}
 	p.skipSP()
-	var out []member
-	index := map[string]int{}
+	base := len(dst)
+	var index map[string]int // beyond maxLinear members
 	for p.pos < len(p.s) {
 		key, msg := p.key()
 		if msg != "" {
-			return nil, p.pos, msg
+			return dst[:base], p.pos, msg
 		}
 		start := p.pos
-		m := member{key: key}
+		e := Entry{Label: key}
 		if p.peek() == '=' {
 			p.pos++
 			start = p.pos
 			if p.peek() == '(' {
 				if msg := p.innerList(); msg != "" {
-					return nil, p.pos, msg
+					return dst[:base], p.pos, msg
 				}
 			} else {
 				tok, msg := p.bareItem()
 				if msg != "" {
-					return nil, p.pos, msg
+					return dst[:base], p.pos, msg
 				}
-				m.token = tok
+				switch tok {
+				case "y":
+					e.Preference = Allow
+				case "n":
+					e.Preference = Disallow
+				}
 			}
 		}
 		if msg := p.parameters(); msg != "" {
-			return nil, p.pos, msg
+			return dst[:base], p.pos, msg
 		}
-		m.text = p.s[start:p.pos]
-		if i, ok := index[key]; ok {
-			out[i] = m
+		e.Value = p.s[start:p.pos]
+		if i := find(dst[base:], index, key); i >= 0 {
+			dst[base+i] = e
 		} else {
-			index[key] = len(out)
-			out = append(out, m)
+			if index == nil && len(dst)-base == maxLinear {
+				index = make(map[string]int, 2*maxLinear)
+				for i, e := range dst[base:] {
+					index[e.Label] = i
+				}
+			}
+			if index != nil {
+				index[key] = len(dst) - base
+			}
+			dst = append(dst, e)
 		}
 		p.skipOWS()
 		if p.pos >= len(p.s) {
 			break
 		}
 		if p.s[p.pos] != ',' {
-			return nil, p.pos, "expected comma after member"
+			return dst[:base], p.pos, "expected comma after member"
 		}
 		p.pos++
 		p.skipOWS()
 		if p.pos >= len(p.s) {
-			return nil, p.pos, "trailing comma"
+			return dst[:base], p.pos, "trailing comma"
 		}
 	}
-	return out, 0, ""
+	return dst, 0, ""
+}
+
+// find returns the index of the entry labelled key, or -1.
+func find(entries []Entry, index map[string]int, key string) int {
+	if index != nil {
+		if i, ok := index[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range entries {
+		if entries[i].Label == key {
+			return i
+		}
+	}
+	return -1
 }
 
 func (p *sfParser) peek() byte {

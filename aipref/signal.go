@@ -32,6 +32,8 @@ type Signal struct {
 	Entries []SignalEntry
 	Line    int    // robots.txt line, or 0
 	Path    string // path pattern, or "" (see ParseSignal)
+
+	compiled *compiled // Path, compiled by ParseSignal
 }
 
 // ParseSignal parses the value of a Content-Signal robots.txt line and the
@@ -56,7 +58,7 @@ func ParseSignal(value string, line int) (*Signal, error) {
 	if len(rest) > MaxValueSize {
 		rest = rest[:MaxValueSize]
 	}
-	s := &Signal{Raw: rest, Line: line, Path: path}
+	s := &Signal{Raw: rest, Line: line, Path: path, compiled: compile(path)}
 	var err error
 	off := 0
 	for elem := range strings.SplitSeq(rest, ",") {

@@ -39,6 +39,34 @@ type Usage struct {
 	// Path is the path pattern of a robots.txt rule, or "" for a rule
 	// without a path and for a header field.
 	Path string
+
+	compiled *compiled // Path, compiled by ParseRule
+}
+
+// compiled is a rule's path pattern, compiled once when the rule is parsed
+// so that Applicable does not compile it on every call. Path is an
+// exported field that a caller may set or change, so the pattern is used
+// only while it was compiled from the current Path. It is never written
+// after parsing, so parsed rules can be shared between goroutines.
+type compiled struct {
+	from    string
+	pattern pathpattern.Pattern
+}
+
+func compile(path string) *compiled {
+	if path == "" {
+		return nil
+	}
+	return &compiled{from: path, pattern: pathpattern.Compile(path)}
+}
+
+// compiledPattern returns path compiled, from c when it was compiled from
+// path.
+func (c *compiled) compiledPattern(path string) pathpattern.Pattern {
+	if c != nil && c.from == path {
+		return c.pattern
+	}
+	return pathpattern.Compile(path)
 }
 
 // ParseHeader parses the Content-Usage header field. Several field lines are
@@ -50,7 +78,23 @@ type Usage struct {
 // and a trailing comma. The Usage is never nil.
 func ParseHeader(values ...string) (*Usage, error) {
 	u := &Usage{Source: SourceHeader, Raw: strings.Join(values, ", ")}
-	return u, u.parse(u.Raw, 0)
+	var err error
+	u.Entries, err = parse(u.Raw, 0, nil)
+	return u, err
+}
+
+// AppendHeaderEvidence appends to dst the evidence that the Content-Usage
+// header field with the given field lines gives for p, which is
+// ParseHeader(values...).Evidence(p), and returns the extended slice. It
+// does not allocate for a field of one line and a few members.
+func AppendHeaderEvidence(dst []Evidence, p Purpose, values ...string) []Evidence {
+	var buf [8]Entry
+	raw := strings.Join(values, ", ")
+	entries, err := parse(raw, 0, buf[:0])
+	if err != nil {
+		return dst
+	}
+	return appendEvidence(dst, p, entries, Evidence{Source: SourceHeader, Raw: raw})
 }
 
 // ParseRule parses the value of a Content-Usage robots.txt rule, given by
@@ -63,8 +107,10 @@ func ParseHeader(values ...string) (*Usage, error) {
 // Errors are handled as by ParseHeader.
 func ParseRule(value string, line int) (*Usage, error) {
 	path, pref := splitRule(value)
-	u := &Usage{Source: SourceRobots, Raw: pref, Line: line, Path: path}
-	return u, u.parse(pref, line)
+	u := &Usage{Source: SourceRobots, Raw: pref, Line: line, Path: path, compiled: compile(path)}
+	var err error
+	u.Entries, err = parse(pref, line, nil)
+	return u, err
 }
 
 // splitRule splits a robots.txt value into its optional path and the rest.
@@ -83,26 +129,21 @@ func splitRule(value string) (path, rest string) {
 	return "", value
 }
 
-func (u *Usage) parse(s string, line int) error {
+// parse parses the Content-Usage value s into entries, appended to buf. A
+// nil buf is allocated with room for the members a short value has. On
+// failure it returns nil entries and a *SyntaxError.
+func parse(s string, line int, buf []Entry) ([]Entry, error) {
 	if len(s) > MaxValueSize {
 		s = s[:MaxValueSize]
 	}
-	members, off, msg := parseDictionary(s)
+	if buf == nil {
+		buf = make([]Entry, 0, min(strings.Count(s, ",")+1, 8))
+	}
+	entries, off, msg := parseDictionary(buf, s)
 	if msg != "" {
-		return &SyntaxError{Line: line, Offset: off, Value: s, Msg: msg}
+		return nil, &SyntaxError{Line: line, Offset: off, Value: s, Msg: msg}
 	}
-	u.Entries = make([]Entry, 0, len(members))
-	for _, m := range members {
-		e := Entry{Label: m.key, Value: m.text}
-		switch m.token {
-		case "y":
-			e.Preference = Allow
-		case "n":
-			e.Preference = Disallow
-		}
-		u.Entries = append(u.Entries, e)
-	}
-	return nil
+	return entries, nil
 }
 
 // Get returns the preference stated for label, known or not, and Unknown
@@ -123,24 +164,26 @@ func (u *Usage) Get(label string) Preference {
 // the usage states it. Labels the current vocabulary does not define are
 // never returned.
 func (u *Usage) Evidence(p Purpose) []Evidence {
-	label := p.label()
-	if u == nil || label == "" {
+	if u == nil {
 		return nil
 	}
-	for _, e := range u.Entries {
+	return appendEvidence(nil, p, u.Entries, Evidence{Source: u.Source, Raw: u.Raw, Line: u.Line, Path: u.Path})
+}
+
+// appendEvidence appends to dst the entry of entries for the category p
+// maps to, if there is one, as evidence with the other fields of stmt.
+func appendEvidence(dst []Evidence, p Purpose, entries []Entry, stmt Evidence) []Evidence {
+	label := p.label()
+	if label == "" {
+		return dst
+	}
+	for _, e := range entries {
 		if e.Label == label {
-			return []Evidence{{
-				Source:     u.Source,
-				Key:        e.Label,
-				Preference: e.Preference,
-				Value:      e.Value,
-				Raw:        u.Raw,
-				Line:       u.Line,
-				Path:       u.Path,
-			}}
+			stmt.Key, stmt.Preference, stmt.Value = e.Label, e.Preference, e.Value
+			return append(dst, stmt)
 		}
 	}
-	return nil
+	return dst
 }
 
 // Scope returns the rule's path pattern.
@@ -176,9 +219,16 @@ type Scoped interface {
 // category the longest rule does not mention: the draft selects a rule, not
 // a value per category, so such a category is unknown.
 func Applicable[S Scoped](rules []S, u string) []S {
-	p := pathpattern.NormalizePath(u)
-	best := -1
-	var out []S
+	return AppendApplicable(nil, rules, u)
+}
+
+// AppendApplicable appends the rules that Applicable returns to dst and
+// returns the extended slice. A caller that keeps dst between calls
+// selects rules without allocating.
+func AppendApplicable[S Scoped](dst, rules []S, u string) []S {
+	var p string // u normalised, once a rule has a path
+	normalized := false
+	base, best := len(dst), -1
 	var zero S
 	for _, r := range rules {
 		if r == zero {
@@ -186,7 +236,18 @@ func Applicable[S Scoped](rules []S, u string) []S {
 		}
 		n := -1 // a rule without a path
 		if scope := r.Scope(); scope != "" {
-			pt := pathpattern.Compile(scope)
+			var pt pathpattern.Pattern
+			switch r := any(r).(type) {
+			case *Usage:
+				pt = r.compiled.compiledPattern(scope)
+			case *Signal:
+				pt = r.compiled.compiledPattern(scope)
+			default:
+				pt = pathpattern.Compile(scope)
+			}
+			if !normalized {
+				p, normalized = pathpattern.NormalizePath(u), true
+			}
 			if !pt.Match(p) {
 				continue
 			}
@@ -194,10 +255,10 @@ func Applicable[S Scoped](rules []S, u string) []S {
 		}
 		switch {
 		case n > best:
-			best, out = n, append(out[:0], r)
+			best, dst = n, append(dst[:base], r)
 		case n == best:
-			out = append(out, r)
+			dst = append(dst, r)
 		}
 	}
-	return out
+	return dst
 }

@@ -268,3 +268,82 @@ func TestApplicableNil(t *testing.T) {
 		t.Errorf("Applicable(nil rules) = %v, want none", got)
 	}
 }
+
+// A dictionary of more members than parseDictionary compares one by one
+// still keeps the last value of a repeated key at its first position.
+func TestParseHeaderManyMembers(t *testing.T) {
+	var members []string
+	var want []aipref.Entry
+	for i := range 40 {
+		k := "k" + strings.Repeat("x", i)
+		members = append(members, k+"=y")
+		want = append(want, aipref.Entry{Label: k, Preference: aipref.Allow, Value: "y"})
+	}
+	members = append(members, "k=n", "k"+strings.Repeat("x", 25)+"=?0", "search=y")
+	want[0] = aipref.Entry{Label: "k", Preference: aipref.Disallow, Value: "n"}
+	want[25] = aipref.Entry{Label: want[25].Label, Preference: aipref.Unknown, Value: "?0"}
+	want = append(want, aipref.Entry{Label: "search", Preference: aipref.Allow, Value: "y"})
+	u, err := aipref.ParseHeader(strings.Join(members, ", "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, u.Entries); diff != "" {
+		t.Errorf("ParseHeader(%d members) mismatch (-want +got):\n%s", len(members), diff)
+	}
+}
+
+var purposes = []aipref.Purpose{0, aipref.PurposeTrainGenAI, aipref.PurposeTrainAI, aipref.PurposeAIInput, aipref.PurposeSearch, 9}
+
+// AppendHeaderEvidence is ParseHeader(values...).Evidence(p) appended.
+func TestAppendHeaderEvidence(t *testing.T) {
+	prefix := []aipref.Evidence{{Key: "earlier"}}
+	for _, values := range [][]string{
+		nil, {""}, {"train-ai=n"}, {"train-ai=y, search=n"}, {"search=y;exp=1", "train-ai=?1"},
+		{"train-ai=n, train-ai=y"}, {"TRAIN-AI=n"}, {"train-ai=n,"}, {"train-ai=(a b), search"},
+		{strings.Repeat("a=y, ", 30) + "train-ai=n, search=n, a=n"},
+	} {
+		u, _ := aipref.ParseHeader(values...)
+		for _, p := range purposes {
+			want := append(append([]aipref.Evidence(nil), prefix...), u.Evidence(p)...)
+			got := aipref.AppendHeaderEvidence(append([]aipref.Evidence(nil), prefix...), p, values...)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("AppendHeaderEvidence(%v, %q) mismatch (-want +got):\n%s", p, values, diff)
+			}
+		}
+	}
+	dst := make([]aipref.Evidence, 0, 4)
+	if n := testing.AllocsPerRun(100, func() { dst = aipref.AppendHeaderEvidence(dst[:0], aipref.PurposeTrainGenAI, "train-ai=n, search=y") }); n != 0 {
+		t.Errorf("AppendHeaderEvidence allocates %.1f times, want 0", n)
+	}
+}
+
+// AppendApplicable appends what Applicable returns, and a rule whose Path
+// is changed after parsing is matched with the new path.
+func TestAppendApplicable(t *testing.T) {
+	rs := rules(t, "train-ai=n", "/a/ train-ai=y", "/a/ search=n", "/*.pdf$ train-ai=n")
+	for _, path := range []string{"/", "/a/x", "/a/x.pdf", "/b.pdf", "https://example.com/a/"} {
+		prefix := rules(t, "/p/ train-ai=n")
+		want := append(prefix, aipref.Applicable(rs, path)...)
+		got := aipref.AppendApplicable(prefix, rs, path)
+		if diff := cmp.Diff(lines(want), lines(got)); diff != "" {
+			t.Errorf("AppendApplicable(%q) mismatch (-want +got):\n%s", path, diff)
+		}
+	}
+	u := rules(t, "/a/ train-ai=n")[0]
+	u.Path = "/b/"
+	if got := aipref.Applicable([]*aipref.Usage{u}, "/b/x"); len(got) != 1 {
+		t.Errorf("Applicable(/b/x) after setting Path to /b/ = %d rules, want 1", len(got))
+	}
+	if got := aipref.Applicable([]*aipref.Usage{u}, "/a/x"); len(got) != 0 {
+		t.Errorf("Applicable(/a/x) after setting Path to /b/ = %d rules, want 0", len(got))
+	}
+	s, _ := aipref.ParseSignal("/a/ ai-train=no", 1)
+	s.Path = ""
+	if got := aipref.Applicable([]*aipref.Signal{s}, "/x"); len(got) != 1 {
+		t.Errorf("Applicable(/x) after clearing a signal's Path = %d rules, want 1", len(got))
+	}
+	dst := make([]*aipref.Usage, 0, len(rs))
+	if n := testing.AllocsPerRun(100, func() { dst = aipref.AppendApplicable(dst[:0], rs, "/a/x") }); n != 0 {
+		t.Errorf("AppendApplicable allocates %.1f times, want 0", n)
+	}
+}

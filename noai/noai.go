@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Directive names this package recognises.
@@ -67,11 +68,25 @@ const MaxValueSize = 16 << 10
 // field order. Field names are matched case-insensitively, even in a header
 // whose keys are not canonical.
 func ParseHeader(h http.Header) []Directive {
+	var one string // the only spelling of the name, in the usual case
 	var keys []string
 	for k := range h {
 		if strings.EqualFold(k, "X-Robots-Tag") {
+			if keys == nil && one == "" {
+				one = k
+				continue
+			}
+			if keys == nil {
+				keys = append(keys, one)
+			}
 			keys = append(keys, k)
 		}
+	}
+	if keys == nil {
+		if one == "" {
+			return nil
+		}
+		return ParseXRobotsTag(h[one]...)
 	}
 	slices.Sort(keys)
 	var out []Directive
@@ -137,6 +152,9 @@ func parse(out []Directive, src Source, agent, value string, prefixes bool) []Di
 	if len(value) > MaxValueSize {
 		value = value[:MaxValueSize]
 	}
+	if !mayHold(value) {
+		return out
+	}
 	for elem := range strings.SplitSeq(value, ",") {
 		elem = strings.TrimSpace(elem)
 		if prefixes {
@@ -162,6 +180,37 @@ func parse(out []Directive, src Source, agent, value string, prefixes bool) []Di
 		}
 	}
 	return out
+}
+
+// mayHold reports whether value may hold a directive of this package. A
+// value of ASCII text holds none unless it contains noai, noml or
+// noimageai in some case; a value with other bytes may, because
+// strings.ToLower maps some non-ASCII letters (such as U+0130) to ASCII.
+func mayHold(value string) bool {
+	for i := 0; i < len(value); i++ {
+		c := value[i]
+		if c >= utf8.RuneSelf {
+			return true
+		}
+		if c|0x20 == 'n' && (hasFoldPrefix(value[i:], NoAI) || hasFoldPrefix(value[i:], NoML) || hasFoldPrefix(value[i:], NoImageAI)) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasFoldPrefix reports whether s starts with the lower-case ASCII word
+// name in any case.
+func hasFoldPrefix(s, name string) bool {
+	if len(s) < len(name) {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if s[i]|0x20 != name[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // isToken reports whether s can be a crawler name: a non-empty run of

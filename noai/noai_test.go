@@ -48,6 +48,11 @@ func TestParseXRobotsTag(t *testing.T) {
 		{"directive with stray colon", []string{"noai: yes"}, []dir{{"noai", ""}}},
 		{"several fields", []string{"noai", "googlebot: noimageai"}, []dir{{"noai", ""}, {"noimageai", "googlebot"}}},
 		{"agent with space is not a prefix", []string{"Kangaroo Bot: noai"}, nil},
+		// Names in other scripts that strings.ToLower maps to a directive.
+		{"dotted capital I", []string{"noa\u0130"}, []dir{{"noai", ""}}},
+		{"upper case prefix", []string{"GPTBOT: NOML, NoImageAI"}, []dir{{"noml", "GPTBOT"}, {"noimageai", "GPTBOT"}}},
+		{"directive at the end", []string{"noindex,noimageai"}, []dir{{"noimageai", ""}}},
+		{"directive cut short", []string{"noindex, noimagea"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,6 +84,14 @@ func TestParseHeader(t *testing.T) {
 	}
 	if got := noai.ParseHeader(nil); got != nil {
 		t.Errorf("ParseHeader(nil) = %v, want nil", got)
+	}
+	one := http.Header{"x-robots-TAG": {"noindex", "noml"}}
+	if got := summarize(noai.ParseHeader(one)); !cmp.Equal(got, []dir{{"noml", ""}}) {
+		t.Errorf("ParseHeader(one spelling) = %v", got)
+	}
+	three := http.Header{"x-robots-tag": {"b: noai"}, "X-ROBOTS-TAG": {"a: noai"}, "X-Robots-Tag": {"c: noai"}}
+	if got := summarize(noai.ParseHeader(three)); !cmp.Equal(got, []dir{{"noai", "a"}, {"noai", "c"}, {"noai", "b"}}) {
+		t.Errorf("ParseHeader(three spellings) = %v, want them in the order of the spellings", got)
 	}
 }
 

@@ -2,7 +2,6 @@ package optout_test
 
 import (
 	"bufio"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -17,17 +16,8 @@ import (
 // and a page header with Content-Usage, tdm-reservation and X-Robots-Tag.
 // One op is one URL.
 func BenchmarkDecide(b *testing.B) {
-	body, err := os.ReadFile("testdata/bench-robots.txt")
-	if err != nil {
-		b.Fatal(err)
-	}
-	body = append(body, "\nUser-agent: *\nContent-Usage: train-ai=n\nContent-Usage: /news/ train-ai=y\nContent-Signal: search=yes, ai-train=no\n"...)
+	site, page := benchInputs(b)
 	urls := benchURLs(b)
-	site := &optout.Site{
-		Robots: optout.NewRobots("https://www.example-news.com/robots.txt", 200, body, t0),
-		TDMRep: tdm(b, `[{"location":"/free/*","tdm-reservation":0},{"location":"/","tdm-reservation":1,"tdm-policy":"https://example.com/policy.json"}]`),
-	}
-	page := &optout.Page{Status: 200, Header: http.Header{"Content-Usage": {"train-ai=y"}, "Tdm-Reservation": {"0"}, "X-Robots-Tag": {"noindex"}}}
 	for _, agent := range []string{"CCBot", "UnlistedBot", "GPTBot"} {
 		for _, prof := range []robots.Profile{robots.Strict, robots.Google} {
 			b.Run(agent+"/"+prof.String(), func(b *testing.B) {

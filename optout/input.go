@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gpai-project/gpai/aipref"
@@ -39,6 +41,12 @@ const MaxRedirects = 5
 
 // Robots is the result of fetching (or finding a capture of) a robots.txt
 // file. Create it with a struct literal; it must not be copied after first
+// use, and File must not be changed after first use.
+//
+// A Robots keeps what decisions derive from File: the Content-Usage and
+// Content-Signal rules of each group, parsed with their path patterns
+// compiled, and for each agent and purpose decided about, the rules of the
+// agent's groups with the evidence each gives. It is safe for concurrent
 // use.
 type Robots struct {
 	// URL is the robots.txt URL of the origin.
@@ -62,8 +70,12 @@ type Robots struct {
 	// because robots.txt is now unreachable (RFC 9309 section 2.4).
 	Stale bool
 
-	once   sync.Once
-	groups []groupPrefs // per group of File
+	once     sync.Once
+	groups   []groupPrefs // per group of File
+	hasPrefs bool         // some group has AI-preference rules
+
+	mu     sync.Mutex                    // serialises additions to agents
+	agents atomic.Pointer[[]*agentPrefs] // replaced, never changed
 }
 
 // groupPrefs are the AI-preference rules of one robots.txt group.
@@ -127,8 +139,74 @@ func (r *Robots) prefs() []groupPrefs {
 				g.signal = append(g.signal, s)
 			}
 		}
+		for _, g := range r.groups {
+			r.hasPrefs = r.hasPrefs || len(g.usage) > 0 || len(g.signal) > 0
+		}
 	})
 	return r.groups
+}
+
+// agentPrefs are the AI-preference rules of the groups that apply to one
+// agent, in the order of the groups, with the evidence each rule gives
+// for one purpose (without Where, FetchedAt and SHA256).
+type agentPrefs struct {
+	agent    string
+	purpose  aipref.Purpose
+	usage    []*aipref.Usage
+	usageEv  [][]Evidence // per rule of usage
+	signal   []*aipref.Signal
+	signalEv [][]Evidence // per rule of signal
+}
+
+// maxAgentPrefs bounds the number of agent and purpose pairs a Robots
+// keeps; beyond it the rules are gathered again on every decision.
+const maxAgentPrefs = 32
+
+// agentPrefs returns the AI-preference rules that apply to agent, with their
+// evidence for purpose, or nil when File has no such rules. Each is built
+// on first use and kept; lookups take no lock.
+func (r *Robots) agentPrefs(agent string, purpose aipref.Purpose) *agentPrefs {
+	groups := r.prefs()
+	if !r.hasPrefs {
+		return nil
+	}
+	if l := r.agents.Load(); l != nil {
+		for _, a := range *l {
+			if a.agent == agent && a.purpose == purpose {
+				return a
+			}
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var old []*agentPrefs
+	if l := r.agents.Load(); l != nil {
+		old = *l
+		for _, a := range old {
+			if a.agent == agent && a.purpose == purpose {
+				return a
+			}
+		}
+	}
+	a := &agentPrefs{agent: agent, purpose: purpose}
+	idx, _ := r.File.GroupsFor(agent)
+	for _, g := range idx {
+		a.usage = append(a.usage, groups[g].usage...)
+		a.signal = append(a.signal, groups[g].signal...)
+	}
+	a.usageEv = make([][]Evidence, len(a.usage))
+	for i, u := range a.usage {
+		a.usageEv[i] = ruleEvidence(u, purpose)
+	}
+	a.signalEv = make([][]Evidence, len(a.signal))
+	for i, s := range a.signal {
+		a.signalEv[i] = ruleEvidence(s, purpose)
+	}
+	if len(old) < maxAgentPrefs {
+		l := append(old[:len(old):len(old)], a)
+		r.agents.Store(&l)
+	}
+	return a
 }
 
 // TDMRep is the result of fetching (or finding a capture of) an origin's
@@ -170,4 +248,75 @@ type Page struct {
 	FetchedAt time.Time
 	// Err says why the page could not be fetched.
 	Err string
+}
+
+// fields are the values of the header fields of a page that Decide reads.
+type fields struct {
+	usage, contentType, tdm, tdmPolicy, robotsTag []string
+	// irregular reports a field name spelled other than canonically, as a
+	// raw header map from an archive may hold; the fields are then read
+	// with the protocol packages' ParseHeader functions.
+	irregular bool
+}
+
+// read reads the fields of h, looking at each field name once.
+func (f *fields) read(h http.Header) {
+	for k, vs := range h {
+		switch len(k) {
+		case len("Content-Usage"):
+			f.usage = f.field(k, "Content-Usage", vs, f.usage)
+		case len("Content-Type"): // and X-Robots-Tag
+			f.contentType = f.field(k, "Content-Type", vs, f.contentType)
+			f.robotsTag = f.field(k, "X-Robots-Tag", vs, f.robotsTag)
+		case len(tdmrep.HeaderReservation):
+			f.tdm = f.field(k, tdmrep.HeaderReservation, vs, f.tdm)
+		case len(tdmrep.HeaderPolicy):
+			f.tdmPolicy = f.field(k, tdmrep.HeaderPolicy, vs, f.tdmPolicy)
+		}
+	}
+	if f.irregular {
+		f.usage = headerValues(h, "Content-Usage")
+		f.contentType = headerValues(h, "Content-Type")
+	}
+}
+
+// field returns vs if the field name k is name, and else old, noting a
+// name spelled other than canonically.
+func (f *fields) field(k, name string, vs, old []string) []string {
+	if k == name {
+		return vs
+	}
+	if strings.EqualFold(k, name) {
+		f.irregular = true
+	}
+	return old
+}
+
+// headerValues returns the values of the header field name under any
+// spelling of the name: the canonical spelling's first, then the others'
+// in the order of their spellings.
+func headerValues(h http.Header, name string) []string {
+	var other []string
+	for k := range h {
+		if k != name && strings.EqualFold(k, name) {
+			other = append(other, k)
+		}
+	}
+	out := h[name]
+	if len(other) == 0 {
+		return out
+	}
+	slices.Sort(other)
+	out = slices.Clip(out)
+	for _, k := range other {
+		out = append(out, h[k]...)
+	}
+	return out
+}
+
+func pageURL(page *Page) string {
+	if page.FinalURL != "" {
+		return page.FinalURL
+	}
+	return page.URL
 }

@@ -111,7 +111,15 @@ func ParseReservation(v string) (Reservation, bool) {
 // reservation is Unset. Repeated tdm-policy fields keep the first non-empty
 // value.
 func ParseHeader(h http.Header) Statement {
-	return parseValues(SourceHeader, headerValues(h, HeaderReservation), headerValues(h, HeaderPolicy))
+	return ParseHeaderValues(headerValues(h, HeaderReservation), headerValues(h, HeaderPolicy))
+}
+
+// ParseHeaderValues returns the statement made by the values of the
+// tdm-reservation and tdm-policy header fields, every field line of each
+// in order, as ParseHeader reads them. It serves a caller that has already
+// found the fields in a header.
+func ParseHeaderValues(reservation, policy []string) Statement {
+	return parseValues(SourceHeader, reservation, policy)
 }
 
 // ParseMeta returns the statement made by an HTML document's meta elements.
@@ -214,8 +222,12 @@ type Result struct {
 // So a policy from tdmrep.json survives a header that only sets the
 // reservation.
 func Resolve(stmts ...Statement) Result {
-	ordered := slices.Clone(stmts)
-	slices.SortStableFunc(ordered, func(a, b Statement) int { return int(a.Source) - int(b.Source) })
+	bySource := func(a, b Statement) int { return int(a.Source) - int(b.Source) }
+	ordered := stmts
+	if !slices.IsSortedFunc(stmts, bySource) {
+		ordered = slices.Clone(stmts)
+		slices.SortStableFunc(ordered, bySource)
+	}
 	var r Result
 	for _, s := range ordered {
 		if s.Reservation != Unset {

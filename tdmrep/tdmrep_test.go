@@ -223,3 +223,38 @@ func TestStrings(t *testing.T) {
 		}
 	}
 }
+
+// Statements of the same source apply in argument order, and Resolve
+// neither changes its argument nor allocates for statements in processing
+// order.
+func TestResolveOrder(t *testing.T) {
+	h1 := tdmrep.Statement{Source: tdmrep.SourceHeader, Reservation: tdmrep.Reserved, Raw: "1"}
+	h0 := tdmrep.Statement{Source: tdmrep.SourceHeader, Reservation: tdmrep.NotReserved, Raw: "0"}
+	wk := tdmrep.Statement{Source: tdmrep.SourceWellKnown, Reservation: tdmrep.Reserved, Raw: "1", Policy: "P"}
+	in := []tdmrep.Statement{h1, wk, h0}
+	if got := tdmrep.Resolve(in...); got.From.Raw != "0" || got.Policy != "P" {
+		t.Errorf("Resolve(header 1, file 1, header 0) = %+v, want the second header and the file's policy", got)
+	}
+	if in[0].Raw != "1" || in[1].Source != tdmrep.SourceWellKnown || in[2].Raw != "0" {
+		t.Errorf("Resolve changed its argument: %+v", in)
+	}
+	sorted := []tdmrep.Statement{wk, h1, h0}
+	if n := testing.AllocsPerRun(100, func() { tdmrep.Resolve(sorted...) }); n != 0 {
+		t.Errorf("Resolve of sorted statements allocates %.1f times, want 0", n)
+	}
+}
+
+func TestParseHeaderValues(t *testing.T) {
+	for _, h := range []http.Header{
+		{},
+		{"Tdm-Reservation": {"1"}, "Tdm-Policy": {"", " https://example.com/p "}},
+		{"Tdm-Reservation": {"1", "0"}},
+		{"Tdm-Reservation": {"yes"}},
+	} {
+		want := tdmrep.ParseHeader(h)
+		got := tdmrep.ParseHeaderValues(h[tdmrep.HeaderReservation], h[tdmrep.HeaderPolicy])
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("ParseHeaderValues(%v) mismatch (-want +got):\n%s", h, diff)
+		}
+	}
+}

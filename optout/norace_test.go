@@ -1,0 +1,5 @@
+//go:build !race
+
+package optout_test
+
+const raceEnabled = false
