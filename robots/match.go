@@ -126,7 +126,7 @@ func pathMask(path string) uint64 {
 // word returns the 8 bytes of s at offset i, which the caller ensures
 // are in s, as a little-endian word.
 func word(s string, i int) uint64 {
-	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i)), 8))
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))[:])
 }
 
 // classRank orders byte classes from the rarest in URL paths to the most
@@ -414,27 +414,6 @@ func (b *builder) rule(rec int32) bool {
 	b.rules = append(b.rules, rec)
 	b.groups[b.cur].hi = int32(len(b.rules))
 	return true
-}
-
-// publicGroups returns the groups of the RFC reading.
-func (b *builder) publicGroups(recs []Record) []Group {
-	if len(b.groups) == 0 {
-		return nil
-	}
-	rules := make([]Rule, len(b.rules))
-	for i, ri := range b.rules {
-		r := &recs[ri]
-		rules[i] = Rule{Line: r.Line, Kind: r.Kind, Pattern: r.Value}
-	}
-	agents := make([]string, len(b.agents))
-	for i, ri := range b.agents {
-		agents[i] = recs[ri].Value
-	}
-	gs := make([]Group, len(b.groups))
-	for i, g := range b.groups {
-		gs[i] = Group{Line: g.line, Agents: agents[g.alo:g.ahi:g.ahi], Rules: rules[g.lo:g.hi:g.hi]}
-	}
-	return gs
 }
 
 // offsetIn returns the offset of s in base, of which it is a substring.
@@ -1009,17 +988,31 @@ func (p *parser) counts(n int) []int32 {
 	return c
 }
 
-// buildIndex makes Google's groups from the records, the agent table of
-// the lower-case tokens of both readings, and the groups of each reading
-// that apply to each token. It runs once, under f.mu.
+// buildIndex makes the groups of both readings from the records (parsing
+// makes only File.Groups), the agent table of the lower-case tokens of
+// both readings, and the groups of each reading that apply to each token.
+// It runs once, under f.mu.
 func (f *File) buildIndex() *index {
 	p := f.build
 	recs := f.Records
 	rb, gb := &p.rb, &p.gb
+	if p.cur >= 0 {
+		// Parsing counted the RFC reading's groups, agents and rules.
+		rb.groups = make([]bgroup, 0, p.cur+1)
+		ids := make([]int32, 0, p.nAgents+p.nRules)
+		rb.agents, rb.rules = ids[:0:p.nAgents], ids[p.nAgents:p.nAgents]
+	}
 	for ri := range recs {
-		switch recs[ri].Google {
+		r := &recs[ri]
+		switch r.Kind {
 		case UserAgent:
-			gb.userAgent(recs[ri].Line, int32(ri))
+			rb.userAgent(r.Line, int32(ri))
+		case Allow, Disallow:
+			rb.rule(int32(ri))
+		}
+		switch r.Google {
+		case UserAgent:
+			gb.userAgent(r.Line, int32(ri))
 		case Allow, Disallow:
 			gb.rule(int32(ri))
 		}

@@ -201,6 +201,9 @@ type parser struct {
 	// for almost every file.
 	gvals  map[int32]string
 	delays []delay
+	// delayBuf holds the first delays, so that a file with few crawl
+	// delays does not allocate for them.
+	delayBuf [4]delay
 
 	norm    []byte   // normalised patterns, which become File.norm
 	scratch []int32  // the rules of a rule set being made
@@ -211,19 +214,35 @@ type parser struct {
 
 	msgs     []byte // arena of warning messages: earlier bytes never change
 	nextHash int    // offset of the next '#' in the file at or after the current line, or len(src)
+
+	// While parsing, the RFC reading's groups are only counted: cur is the
+	// current group (-1 before the first user-agent line), hasRule reports
+	// that it has a rule, and nAgents and nRules count the records in
+	// groups. finish makes File.Groups from the records' Group fields, and
+	// buildIndex makes rb from the records.
+	cur             int
+	hasRule         bool
+	nAgents, nRules int
 }
 
 func parse(src string, truncated bool) *File {
 	if len(src) > MaxSize {
 		src = src[:MaxSize]
 	}
-	f := &File{src: src, Size: len(src), Truncated: truncated}
+	// The File and the parser that its lazy building continues from are
+	// allocated together.
+	fp := &struct {
+		f File
+		p parser
+	}{f: File{src: src, Size: len(src), Truncated: truncated}}
+	f := &fp.f
 	if truncated {
 		f.warn(0, "file longer than "+strconv.Itoa(MaxSize)+" bytes; the rest is ignored")
 	}
 	f.Records = make([]Record, 0, strings.Count(src, "\n")+1)
-	p := &parser{f: f, rb: newBuilder(false), gb: newBuilder(true)}
-	p.rb.rules = make([]int32, 0, cap(f.Records))
+	p := &fp.p
+	p.f, p.rb, p.gb, p.cur = f, newBuilder(false), newBuilder(true), -1
+	p.delays = p.delayBuf[:0]
 
 	// Google skips any leading part of a byte-order mark; the RFC reading
 	// skips only a complete one.
@@ -252,7 +271,7 @@ func parse(src string, truncated bool) *File {
 	if gStart > 0 && gStart < 3 {
 		f.warn(1, "partial UTF-8 byte-order mark at the start; Google's parser skips it, RFC 9309 does not")
 	}
-	f.Groups = p.rb.publicGroups(f.Records)
+	p.finish()
 	for _, cd := range p.delays {
 		f.crawlDelay(&f.Groups[cd.group], cd.line, cd.value)
 	}
@@ -310,20 +329,38 @@ func (p *parser) scanOdd(rStart, gStart int, odd bool) {
 	}
 }
 
-// scan is the line loop for files without a NUL, VT, FF or DEL byte that
-// do not start with a byte-order mark. It finds the end of the key and of
-// the value of the common record ("Key: value" with no white space,
-// comment or control byte in the value, ended by LF) a word at a time in
-// one pass, writes allow and disallow records in place and leaves every
-// other line to quickRecord or otherLine. (It keeps few variables live
-// across the loop, so that the compiler keeps them in registers.)
+// Keys that scan recognises from the first 8 bytes of a line, as
+// little-endian words: lower-cased, and in the canonical spelling.
+const (
+	kDisallow  = 'd' | 'i'<<8 | 's'<<16 | 'a'<<24 | 'l'<<32 | 'l'<<40 | 'o'<<48 | 'w'<<56
+	kDisallowC = 'D' | 'i'<<8 | 's'<<16 | 'a'<<24 | 'l'<<32 | 'l'<<40 | 'o'<<48 | 'w'<<56
+	kAllow     = 'a' | 'l'<<8 | 'l'<<16 | 'o'<<24 | 'w'<<32 | ':'<<40 // with the colon
+	kAllowC    = 'A' | 'l'<<8 | 'l'<<16 | 'o'<<24 | 'w'<<32 | ':'<<40
+	kUserAge   = 'u' | 's'<<8 | 'e'<<16 | 'r'<<24 | '-'<<32 | 'a'<<40 | 'g'<<48 | 'e'<<56
+	kUserAgeC  = 'U' | 's'<<8 | 'e'<<16 | 'r'<<24 | '-'<<32 | 'a'<<40 | 'g'<<48 | 'e'<<56
+	kSitemap   = 's' | 'i'<<8 | 't'<<16 | 'e'<<24 | 'm'<<32 | 'a'<<40 | 'p'<<48 | ':'<<56 // with the colon
+	kSitemapC  = 'S' | 'i'<<8 | 't'<<16 | 'e'<<24 | 'm'<<32 | 'a'<<40 | 'p'<<48 | ':'<<56
+
+	// c|0x20 equals a lower-case letter exactly when c is that letter in
+	// either case. The masks leave out the bytes that are not letters
+	// (':'|0x20 is also 0x1A|0x20, and '-'|0x20 is also CR|0x20).
+	lowerAll   = 0x2020_2020_2020_2020
+	lowerAllow = 0x0000_0020_2020_2020 // compared in 6 bytes
+	lowerUser  = 0x2020_2000_2020_2020
+	lowerSite  = 0x0020_2020_2020_2020
+	sixBytes   = 0xFFFF_FFFF_FFFF
+)
+
+// scan is the line loop for files without a DEL byte that do not start
+// with a byte-order mark. ruleLines and agentLine take the common lines;
+// scan finds the next '#' for them, skips blank lines (ended by LF, CR or
+// CRLF) and leaves every other line to slowLine.
 func (p *parser) scan() {
 	src := p.f.src
 	lineNo := 0
 	// hash is the offset of the first '#' at or after pos, or len(src).
 	hash := -1
 	for pos := 0; pos < len(src); {
-		lineNo++
 		if hash < pos {
 			if i := strings.IndexByte(src[pos:], '#'); i >= 0 {
 				hash = pos + i
@@ -331,61 +368,363 @@ func (p *parser) scan() {
 				hash = len(src)
 			}
 		}
-		// The key: the common keys are checked first; otherwise up to the
-		// first byte <= ' ' or ':'. For each test the lowest high bit set
-		// marks the first such byte exactly (borrows only run upwards from
-		// a matching byte).
-		j := pos
-		kind := Invalid
-		if pos+9 <= len(src) {
-			// c|0x20 equals a lower-case letter exactly when c is that
-			// letter in either case.
-			w := word(src, pos)
-			if w|0x2020_2020_2020_2020 == wDisallow && src[pos+8] == ':' {
-				j, kind = pos+8, Disallow
-			} else if (w|0x20_2020_2020)&0xFFFF_FFFF_FFFF == wAllowColon {
-				j, kind = pos+5, Allow
+		switch src[pos] {
+		case '\n':
+			pos++ // blank line
+			lineNo++
+			continue
+		case '\r':
+			pos++ // blank line
+			if pos < len(src) && src[pos] == '\n' {
+				pos++
 			}
-		}
-		if kind == Invalid {
-			j = keyStop(src, pos)
-		}
-		if j < hash && j < len(src) && src[j] == ':' && j > pos {
-			v := j + 1
-			if v < len(src) && src[v] == ' ' {
-				v++
-			}
-			// The value: up to the first byte <= ' '; a '#' in it is
-			// found by hash.
-			e := valueEnd(src, v)
-			if e == v && e < len(src) && (src[e] == ' ' || src[e] == '\t') {
-				for v < len(src) && (src[v] == ' ' || src[v] == '\t') {
-					v++
-				}
-				e = valueEnd(src, v)
-			}
-			if e <= hash && (e == len(src) || src[e] == '\n') && e-pos <= maxGoogleLine {
-				f := p.f
-				if ri := len(f.Records); kind != Invalid && p.rb.cur >= 0 && ri < cap(f.Records) && len(p.rb.rules) < cap(p.rb.rules) {
-					f.Records = f.Records[:ri+1]
-					p.rb.rules = append(p.rb.rules, int32(ri))
-					p.rb.hasRule = true
-					p.rb.groups[p.rb.cur].hi = int32(len(p.rb.rules))
-					r := &f.Records[ri]
-					r.Line, r.Key, r.Value, r.Kind, r.Google, r.Group = lineNo, src[pos:j], src[v:e], kind, kind, p.rb.cur
-				} else {
-					p.quickRecord(lineNo, src[pos:j], src[v:e], src[pos:e], true)
-				}
-				pos = e + 1
+			lineNo++
+			continue
+		case 'D', 'd', 'A', 'a':
+			if next, n := p.ruleLines(pos, lineNo, hash); next != pos {
+				pos, lineNo = next, n
 				continue
 			}
-		} else if j == pos && j < len(src) && src[j] == '\n' {
+		case 'U', 'u':
+			if next := p.agentLine(pos, lineNo+1, hash); next >= 0 {
+				pos = next
+				lineNo++
+				continue
+			}
+		}
+		lineNo++
+		pos = p.slowLine(lineNo, pos, hash)
+	}
+}
+
+// ruleLines reads lines from offset pos of the file, the first numbered
+// lineNo+1, while they are blank or are a Disallow or Allow record in a
+// group whose value quickValue would read. It returns the offset of the
+// first line it does not read and the number of the last line it read. It
+// stops at hash, the offset of the first '#' at or after pos, and 12 bytes
+// before the end of the file, and when Records is full.
+//
+// It reads the key and the value straight from the file a word at a time
+// and writes the record in place. It makes no calls, so that the compiler
+// can keep its variables in registers.
+//
+// A key written in its canonical spelling ("Disallow") is stored as a
+// constant string rather than as a view into the file, which is the same
+// string: the garbage collector's write barrier has less to do for a
+// pointer that is not into the heap.
+func (p *parser) ruleLines(pos, lineNo, hash int) (int, int) {
+	group := p.cur
+	if group < 0 {
+		return pos, lineNo
+	}
+	f := p.f
+	src := f.src
+	n := len(src)
+	recs := f.Records[:cap(f.Records)]
+	ri0, ri := len(f.Records), len(f.Records)
+	last := min(hash, n-12) // the last offset at which a line is read
+	for pos <= last && ri < len(recs) {
+		// The record is written as soon as its key is known, and counted
+		// (ri) only if its value turns out to be one ruleLines reads.
+		r := &recs[ri]
+		w := word(src, pos)
+		var v int // the value
+		if w|lowerAll == kDisallow && src[pos+8] == ':' {
+			key := src[pos : pos+8]
+			if w == kDisallowC {
+				key = "Disallow"
+			}
+			r.Key = key
+			r.Kind, r.Google = Disallow, Disallow
+			v = pos + 9
+		} else if (w|lowerAllow)&sixBytes == kAllow {
+			key := src[pos : pos+5]
+			if w&sixBytes == kAllowC {
+				key = "Allow"
+			}
+			r.Key = key
+			r.Kind, r.Google = Allow, Allow
+			v = pos + 6
+		} else if byte(w) == '\n' {
 			pos++ // blank line
+			lineNo++
+			continue
+		} else {
+			break
+		}
+		// The value, as quickValue reads it (without its calls).
+		if src[v] == ' ' {
+			v++
+		}
+		e := valueEnd(src, v)
+		if e > hash || e-pos > maxGoogleLine {
+			break
+		}
+		next := e + 1
+		if e < n && src[e] != '\n' {
+			if src[e] != '\r' {
+				break
+			}
+			if next < n && src[next] == '\n' {
+				next++
+			}
+		}
+		lineNo++
+		ri++
+		r.Line = lineNo
+		r.Value = src[v:e]
+		r.Group = group
+		pos = next
+	}
+	f.Records = f.Records[:ri]
+	if ri > ri0 {
+		p.hasRule = true
+		p.nRules += ri - ri0
+	}
+	return pos, lineNo
+}
+
+// agentLine reads line n at offset pos of the file if it is a User-agent
+// record with a product token, written as ruleLines reads records, and
+// returns the offset of the next line, or -1 if it does not read it.
+func (p *parser) agentLine(pos, n, hash int) int {
+	f := p.f
+	src := f.src
+	if pos+12 > len(src) || len(f.Records) == cap(f.Records) {
+		return -1
+	}
+	w := word(src, pos)
+	if w|lowerUser != kUserAge || src[pos+8]|0x20 != 'n' || src[pos+9]|0x20 != 't' || src[pos+10] != ':' {
+		return -1
+	}
+	v := pos + 11
+	if src[v] == ' ' {
+		v++
+	}
+	e := valueEnd(src, v)
+	if e > hash || e-pos > maxGoogleLine {
+		return -1
+	}
+	next := e + 1
+	if e < len(src) && src[e] != '\n' {
+		if src[e] != '\r' {
+			return -1
+		}
+		if next < len(src) && src[next] == '\n' {
+			next++
+		}
+	}
+	// A product token: "*" or one or more of [A-Za-z_-].
+	val := src[v:e]
+	if val == "" {
+		return -1
+	}
+	if val != "*" {
+		for i := 0; i < len(val); i++ {
+			if !tokenByte[val[i]] {
+				return -1
+			}
+		}
+	}
+	key := src[pos : pos+10]
+	if w == kUserAgeC && src[pos+8] == 'n' && src[pos+9] == 't' {
+		key = "User-agent"
+	}
+	p.noteAgent()
+	ri := len(f.Records)
+	f.Records = f.Records[:ri+1]
+	r := &f.Records[ri]
+	r.Line, r.Key, r.Value, r.Kind, r.Google, r.Group = n, key, val, UserAgent, UserAgent, p.cur
+	return next
+}
+
+// tokenByte reports the bytes of product tokens: [A-Za-z_-].
+var tokenByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isTokenByte(byte(c))
+	}
+	return t
+}()
+
+// quickValue reads the value of the record on the line at offset pos of
+// src whose key ends with the colon at offset j, when it is one optional
+// space, then a value free of white space, control bytes and '#' (the
+// first '#' at or after pos is at offset hash), then a line end (LF, CR
+// or CRLF) or the end of the file, on a line short enough for Google's
+// parser. It returns the offsets of the value, of its end and of the next
+// line, or next < 0 if the value is not like that.
+func quickValue(src string, pos, j, hash int) (v, e, next int) {
+	v = j + 1
+	if v < len(src) && src[v] == ' ' {
+		v++
+	}
+	e = valueEnd(src, v)
+	next = e + 1
+	if e < len(src) && src[e] != '\n' {
+		if src[e] != '\r' {
+			return v, e, -1
+		}
+		if next < len(src) && src[next] == '\n' {
+			next++
+		}
+	}
+	if e > hash || e-pos > maxGoogleLine {
+		return v, e, -1
+	}
+	return v, e, next
+}
+
+// slowLine parses line n at offset pos of the file, which ruleLines and
+// agentLine did not read, and returns the offset of the next line. It
+// takes comment lines, and Sitemap records and User-agent records that
+// need a warning whose value quickValue reads; it leaves any other line
+// to otherLine.
+func (p *parser) slowLine(n, pos, hash int) int {
+	f := p.f
+	src := f.src
+	switch c := src[pos]; {
+	case c == '#':
+		if e := commentEnd(src, pos); e >= 0 && e-pos <= maxGoogleLine {
+			if e < len(src) && src[e] == '\r' && e+1 < len(src) && src[e+1] == '\n' {
+				e++
+			}
+			return min(e+1, len(src))
+		}
+	case pos+12 <= len(src) && len(f.Records) < cap(f.Records):
+		w := word(src, pos)
+		var key string
+		var kind Kind
+		var j int
+		switch {
+		case w|lowerSite == kSitemap:
+			j, kind, key = pos+7, Sitemap, src[pos:pos+7]
+			if w == kSitemapC {
+				key = "Sitemap"
+			}
+		case w|lowerUser == kUserAge && src[pos+8]|0x20 == 'n' && src[pos+9]|0x20 == 't' && src[pos+10] == ':':
+			j, kind, key = pos+10, UserAgent, src[pos:pos+10]
+			if w == kUserAgeC && src[pos+8] == 'n' && src[pos+9] == 't' {
+				key = "User-agent"
+			}
+		default:
+			goto other
+		}
+		v, e, next := quickValue(src, pos, j, hash)
+		if next < 0 {
+			goto other
+		}
+		val := src[v:e]
+		if kind == Sitemap {
+			if f.Sitemaps == nil {
+				f.Sitemaps = make([]string, 0, 16)
+			}
+			f.Sitemaps = append(f.Sitemaps, val)
+		} else {
+			if !isProductToken(val) && f.canWarn() {
+				f.warn(n, p.agentWarning(val))
+			}
+			p.noteAgent()
+		}
+		f.Records = append(f.Records, Record{Line: n, Key: key, Value: val, Kind: kind, Google: kind, Group: p.cur})
+		return next
+	}
+other:
+	p.nextHash = hash
+	return p.otherLine(n, pos)
+}
+
+// commentEnd returns the offset of the LF or CR (or the end of the file)
+// that ends the comment line at offset i of src, or -1 if a NUL byte comes
+// first.
+func commentEnd(src string, i int) int {
+	for i+8 <= len(src) {
+		// Bytes below 0x0E are candidates; the lowest high bit set marks
+		// the first one exactly.
+		w := word(src, i)
+		t := (w - 0x0E*ones) &^ w & highs
+		if t == 0 {
+			i += 8
 			continue
 		}
-		p.nextHash = hash
-		pos = p.otherLine(lineNo, pos)
+		i += bits.TrailingZeros64(t) / 8
+		switch src[i] {
+		case '\n', '\r':
+			return i
+		case 0:
+			return -1
+		}
+		i++
 	}
+	for ; i < len(src); i++ {
+		switch src[i] {
+		case '\n', '\r':
+			return i
+		case 0:
+			return -1
+		}
+	}
+	return len(src)
+}
+
+// noteAgent notes a user-agent record of the RFC reading while parsing:
+// it starts a group at the first one and at the first after a rule.
+func (p *parser) noteAgent() {
+	if p.cur < 0 || p.hasRule {
+		p.cur++
+		p.hasRule = false
+	}
+	p.nAgents++
+}
+
+// noteRule notes an allow or disallow record of the RFC reading while
+// parsing; it reports false if there is no group yet.
+func (p *parser) noteRule() bool {
+	if p.cur < 0 {
+		return false
+	}
+	p.hasRule = true
+	p.nRules++
+	return true
+}
+
+// finish makes File.Groups from the records: a group's agents are the
+// user-agent records with its index in Group and its rules the allow and
+// disallow records, and the agents all come before the rules. (The
+// builder of the RFC reading is made from the records when it is needed,
+// by buildIndex.)
+func (p *parser) finish() {
+	ng := p.cur + 1
+	if ng == 0 {
+		return
+	}
+	recs := p.f.Records
+	agents := make([]string, p.nAgents)
+	rules := make([]Rule, p.nRules)
+	gs := make([]Group, ng)
+	// The records of a group are those from its first user-agent line
+	// to the next group's, all with its index in Group; those before the
+	// first group have -1.
+	i := 0
+	for i < len(recs) && recs[i].Group < 0 {
+		i++
+	}
+	a, k := 0, 0
+	for g := range gs {
+		gs[g].Line = recs[i].Line
+		alo, lo := a, k
+		for ; i < len(recs) && recs[i].Group == g; i++ {
+			switch r := &recs[i]; r.Kind {
+			case UserAgent:
+				agents[a] = r.Value
+				a++
+			case Allow, Disallow:
+				rules[k] = Rule{Line: r.Line, Kind: r.Kind, Pattern: r.Value}
+				k++
+			}
+		}
+		gs[g].Agents, gs[g].Rules = agents[alo:a:a], rules[lo:k:k]
+	}
+	p.f.Groups = gs
 }
 
 // valueEnd returns the offset of the first byte <= ' ' at or after i in
@@ -449,24 +788,6 @@ func hasNulVTFF(s string) bool {
 }
 
 const ones, highs = 0x0101010101010101, 0x8080808080808080
-
-// keyStop returns the offset of the first byte at or after i in src that
-// is a space or control byte (<= ' ') or ':', or len(src).
-func keyStop(src string, i int) int {
-	for ; i+8 <= len(src); i += 8 {
-		w := word(src, i)
-		x := w ^ (':' * ones)
-		if t := ((w-0x21*ones)&^w | (x-ones)&^x) & highs; t != 0 {
-			return i + bits.TrailingZeros64(t)/8
-		}
-	}
-	for ; i < len(src); i++ {
-		if c := src[i]; c <= ' ' || c == ':' {
-			return i
-		}
-	}
-	return len(src)
-}
 
 // canWarn reports whether f.warn would still record a warning.
 func (f *File) canWarn() bool { return len(f.Warnings) <= maxWarnings }
@@ -549,13 +870,13 @@ func (p *parser) quickRecord(n int, key, val, s string, clean bool) {
 		if !isProductToken(val) && f.canWarn() {
 			f.warn(n, p.agentWarning(val))
 		}
-		p.rb.userAgent(n, ri)
+		p.noteAgent()
 	case Allow, Disallow:
-		if p.rb.cur < 0 || !clean && hasSpaceOrControl(val) {
+		if p.cur < 0 || !clean && hasSpaceOrControl(val) {
 			p.fastLine(n, s)
 			return
 		}
-		p.rb.rule(ri)
+		p.noteRule()
 	case Sitemap:
 		if f.Sitemaps == nil {
 			f.Sitemaps = make([]string, 0, 16)
@@ -567,8 +888,8 @@ func (p *parser) quickRecord(n int, key, val, s string, clean bool) {
 			return
 		}
 		kind = Other
-		if p.rb.cur >= 0 && len(key) == len("crawl-delay") && equalFoldASCII(key, "crawl-delay") {
-			p.delays = append(p.delays, delay{p.rb.cur, n, val})
+		if p.cur >= 0 && len(key) == len("crawl-delay") && equalFoldASCII(key, "crawl-delay") {
+			p.delays = append(p.delays, delay{p.cur, n, val})
 		}
 	}
 	if int(ri) < cap(f.Records) {
@@ -577,7 +898,7 @@ func (p *parser) quickRecord(n int, key, val, s string, clean bool) {
 		f.Records = append(f.Records, Record{})
 	}
 	r := &f.Records[ri]
-	r.Line, r.Key, r.Value, r.Kind, r.Google, r.Group = n, key, val, kind, kind, p.rb.cur
+	r.Line, r.Key, r.Value, r.Kind, r.Google, r.Group = n, key, val, kind, kind, p.cur
 }
 
 // agentWarning returns the warning about a user-agent value that is not
@@ -739,17 +1060,17 @@ func (p *parser) record(n int, nonBlank bool, rKey, rVal string, rOK bool, rKind
 		if !isProductToken(rVal) && f.canWarn() {
 			f.warn(n, "user-agent "+quote(rVal)+" is not an RFC 9309 product token")
 		}
-		p.rb.userAgent(n, ri)
+		p.noteAgent()
 	case Allow, Disallow:
-		if !p.rb.rule(ri) {
+		if !p.noteRule() {
 			f.warn(n, "rule before the first user-agent line; ignored")
 		}
 	default:
-		if p.rb.cur >= 0 && rOK && len(rKey) == len("crawl-delay") && equalFoldASCII(rKey, "crawl-delay") {
-			p.delays = append(p.delays, delay{p.rb.cur, n, rVal})
+		if p.cur >= 0 && rOK && len(rKey) == len("crawl-delay") && equalFoldASCII(rKey, "crawl-delay") {
+			p.delays = append(p.delays, delay{p.cur, n, rVal})
 		}
 	}
-	rec.Group = p.rb.cur
+	rec.Group = p.cur
 
 	// Google's grouping is made lazily from the records (see
 	// buildIndex).
@@ -908,19 +1229,18 @@ func googleSplit(line string) (key, value string, ok bool) {
 
 // Lower-cased keys as little-endian words, for rfcKind and googleKind.
 var (
-	wUserAgen   = load8("user-age") // user-agent
-	wUseragen   = load8("useragen") // useragent
-	wUser_age   = load8("user age") // user agent
-	wAllow      = load8Short("allow")
-	wAllowColon = load8Short("allow:") // for scan
-	wDisallow   = load8("disallow")
-	wDissallo   = load8("dissallo") // dissallow
-	wDissalow   = load8("dissalow")
-	wDisalow    = load8Short("disalow")
-	wDiasllow   = load8("diasllow")
-	wDisallaw   = load8("disallaw")
-	wSitemap    = load8Short("sitemap")
-	wSite_map   = load8("site-map")
+	wUserAgen = load8("user-age") // user-agent
+	wUseragen = load8("useragen") // useragent
+	wUser_age = load8("user age") // user agent
+	wAllow    = load8Short("allow")
+	wDisallow = load8("disallow")
+	wDissallo = load8("dissallo") // dissallow
+	wDissalow = load8("dissalow")
+	wDisalow  = load8Short("disalow")
+	wDiasllow = load8("diasllow")
+	wDisallaw = load8("disallaw")
+	wSitemap  = load8Short("sitemap")
+	wSite_map = load8("site-map")
 )
 
 func rfcKind(key string) Kind {

@@ -213,6 +213,17 @@ func TestReferenceCases(t *testing.T) {
 		"uſer-agent: a\ndiſallow: /s\nUser-agent: b\nDisallow: /%e2%82%AC\nAllow: /€\nDisallow: /%61b\n",
 		"User-agent: *\n"+strings.Repeat("Disallow: /x", 6000)+"\n",
 		"User-agent: *\nDisallow: /"+strings.Repeat("*a", 300)+"\n",
+		// Runs of rule and agent lines in every spelling, groups and
+		// records between them, as the fast line loop reads them.
+		"user-agent: a\nUSER-AGENT: b\nUser-agent: *\nDisallow: /x\ndisallow: /y\nALLOW: /z\nAllow:/w\n\nDisallow: /v\n"+
+			"Crawl-delay: 1\nUser-agent: c\nSitemap: http://s.example/a\nsitemap: http://s.example/b\nUser-agent: d e\n"+
+			"User-agent: x1\nDisallow: /q#c\nDisallow: /r\nUser-Agent: e\nDisallow:\nAllow: \nDisallow: /t",
+		// More lines than LF bytes: Records fills up and grows.
+		"User-agent: a\r"+strings.Repeat("Disallow: /x\rAllow: /y\r\rUser-agent: b\r", 40)+"Disallow: /z",
+		strings.Repeat("User-agent: a\r\nDisallow: /x\r\n", 30)+"Allow: /",
+		// Comments and blank lines with every line end, and comments
+		// with a NUL byte or tab.
+		"# c\r\nUser-agent: a\r\n\r\n# d\r\nDisallow: /x\r\n\r\rAllow: /y\r# e\r#\r\n#\n#\x00x\n# \t\x0b\x0c\n\r\n\n\rDisallow: /z\r\n#",
 	)
 	for _, src := range files {
 		f, r := compareParse(t, []byte(src))
