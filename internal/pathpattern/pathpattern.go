@@ -89,9 +89,11 @@ func NormalizePath(u string) string {
 		u = u[:i]
 	}
 	if !strings.HasPrefix(u, "/") {
-		if i := strings.Index(u, "://"); i >= 0 && !strings.ContainsAny(u[:i], "/?") {
+		// byte loops: strings.IndexAny and ContainsAny build a set on
+		// every call, which cost more than scanning a scheme and a host
+		if i := strings.Index(u, "://"); i >= 0 && indexSep(u[:i], false) < 0 {
 			rest := u[i+3:]
-			j := strings.IndexAny(rest, "/?;")
+			j := indexSep(rest, true)
 			if j < 0 {
 				rest = "/"
 			} else {
@@ -104,6 +106,17 @@ func NormalizePath(u string) string {
 		}
 	}
 	return normalize(u, true)
+}
+
+// indexSep returns the index of the first '/' or '?' in s, or also ';'
+// if semicolon, or -1.
+func indexSep(s string, semicolon bool) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '/' || c == '?' || semicolon && c == ';' {
+			return i
+		}
+	}
+	return -1
 }
 
 // normalize percent-encodes non-ASCII bytes and controls, upper-cases
