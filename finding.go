@@ -70,3 +70,19 @@ type Validator interface {
 	// cannot be read or parsed is returned as Problems.
 	Validate(ctx context.Context, d *Dossier, s *Scope) ([]Finding, error)
 }
+
+// CountFindings returns the number of findings of each severity: errors,
+// warnings and the rest (information).
+func CountFindings(findings []Finding) (errors, warnings, infos int) {
+	for _, f := range findings {
+		switch f.Severity {
+		case SeverityError:
+			errors++
+		case SeverityWarning:
+			warnings++
+		default:
+			infos++
+		}
+	}
+	return
+}

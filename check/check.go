@@ -30,17 +30,7 @@ type Report struct {
 
 // Counts returns the number of findings of each severity.
 func (r *Report) Counts() (errors, warnings, infos int) {
-	for _, f := range r.Findings {
-		switch f.Severity {
-		case gpai.SeverityError:
-			errors++
-		case gpai.SeverityWarning:
-			warnings++
-		default:
-			infos++
-		}
-	}
-	return
+	return gpai.CountFindings(r.Findings)
 }
 
 // Failed reports whether any finding is at or above FailOn.

@@ -154,24 +154,20 @@ func (s *Stats) absorb(o *Stats) {
 		s.Domains[name] = d
 	}
 	o.Domains = nil
-	s.Lines += o.Lines
-	for k, n := range o.Malformed {
-		if s.Malformed == nil {
-			s.Malformed = map[string]int64{}
-		}
-		s.Malformed[k] += n
-	}
-	for _, e := range o.Examples {
-		s.addExample(e)
-	}
+	s.mergeLines(o)
 }
 
 // Merge adds the totals of o to s.
 func (s *Stats) Merge(o *Stats) {
-	s.Lines += o.Lines
 	for name, d := range o.Domains {
 		s.mergeDomain(name, d)
 	}
+	s.mergeLines(o)
+}
+
+// mergeLines adds o's line count, malformed lines and examples to s.
+func (s *Stats) mergeLines(o *Stats) {
+	s.Lines += o.Lines
 	for k, n := range o.Malformed {
 		if s.Malformed == nil {
 			s.Malformed = map[string]int64{}

@@ -49,7 +49,7 @@ func Load(dir string) (*gpai.Dossier, *gpai.ComputeEstimate, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	files, err := listFiles(dir)
+	files, err := ListFiles(dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -150,7 +150,10 @@ func semantic(f *gpai.Facts, doc *yamldoc.Doc) gpai.Problems {
 	return probs
 }
 
-func listFiles(dir string) (map[string]bool, error) {
+// ListFiles returns the files of the dossier in dir that Load reads or
+// checks, by slash-separated path relative to dir: regular files, not in
+// hidden folders nor three or more folders deep, at most MaxFiles.
+func ListFiles(dir string) (map[string]bool, error) {
 	files := map[string]bool{}
 	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {

@@ -38,17 +38,7 @@ func (d *DossierReport) Name() string {
 
 // Counts returns the number of findings of each severity.
 func (d *DossierReport) Counts() (errors, warnings, infos int) {
-	for _, f := range d.Findings {
-		switch f.Severity {
-		case gpai.SeverityError:
-			errors++
-		case gpai.SeverityWarning:
-			warnings++
-		default:
-			infos++
-		}
-	}
-	return
+	return gpai.CountFindings(d.Findings)
 }
 
 // Overdue returns the number of overdue obligations.

@@ -5,9 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
+	"maps"
+	"os"
 	"path/filepath"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 
@@ -70,38 +71,25 @@ func (c *docCache) Documentation(ctx context.Context) (*gpai.Documentation, erro
 	return c.doc, c.err
 }
 
-// dossierStamp returns a fingerprint of the day and of the path, size and
-// modification time of every file that dossier.Load lists in dir (hidden
-// folders and folders three levels deep are skipped). An unreadable
-// folder gets a fingerprint of its error, so that it is loaded again once
-// it can be read.
+// dossierStamp returns a fingerprint of the day and of the path, size,
+// modification time and mode of every file dossier.Load reads in dir
+// (dossier.ListFiles). An unreadable folder or file gets a fingerprint of
+// its error, so that it is loaded again once it can be read.
 func dossierStamp(dir string, day gpai.Date) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "day %s\n", day)
-	n := 0
-	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		if e.IsDir() {
-			if rel != "." && (strings.HasPrefix(e.Name(), ".") || strings.Count(rel, string(filepath.Separator)) >= 3) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if n++; n > dossier.MaxFiles {
-			return fmt.Errorf("more than %d files", dossier.MaxFiles)
-		}
-		info, err := e.Info()
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(h, "%q %d %d %v\n", filepath.ToSlash(rel), info.Size(), info.ModTime().UnixNano(), info.Mode())
-		return nil
-	})
+	files, err := dossier.ListFiles(dir)
 	if err != nil {
 		fmt.Fprintf(h, "error %v\n", err)
+	}
+	names := slices.Sorted(maps.Keys(files))
+	for _, name := range names {
+		info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			fmt.Fprintf(h, "%q error %v\n", name, err)
+			continue
+		}
+		fmt.Fprintf(h, "%q %d %d %v\n", name, info.Size(), info.ModTime().UnixNano(), info.Mode())
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
