@@ -162,7 +162,7 @@ from the GPAI_* variables named in each flag's help.`,
 	}
 	c.Flags().StringVar(&addr, "addr", ":8080", "address to listen on (also GPAI_ADDR)")
 	c.Flags().StringVar(&db, "db", "", "SQLite file or postgres:// DSN (also GPAI_DB)")
-	c.Flags().StringSliceVar(&dossiers, "dossier", nil, "dossier folder shown on the dashboard (repeatable); downstream providers see the first one's documentation")
+	c.Flags().StringArrayVar(&dossiers, "dossier", nil, "dossier folder shown on the dashboard (repeatable); downstream providers see the first one's documentation")
 	c.Flags().StringVar(&publish, "publish", "", "folder of published documents to list and serve")
 	c.Flags().StringVar(&archiveDir, "archive", "", "archive (gpai doc publish) whose public documents to list and serve, instead of --publish (also GPAI_ARCHIVE)")
 	c.Flags().StringVar(&baseURL, "base-url", "", "public URL of the server, e.g. https://ai.example.org")
