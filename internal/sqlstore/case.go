@@ -138,25 +138,7 @@ func (s *CaseService) FindCases(ctx context.Context, f gpai.CaseFilter) ([]*gpai
 	if f.Email != nil {
 		w.add("submitter_email = ?", *f.Email)
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases`+w.String(), w.args...).Scan(&n); err != nil {
-		return nil, 0, fmt.Errorf("count cases: %w", err)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases`+w.String()+
-		` ORDER BY (closed_at IS NOT NULL), CASE WHEN closed_at IS NULL THEN due_at END, closed_at DESC, id`+tx.limit(f.Limit, f.Offset), w.args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("find cases: %w", err)
-	}
-	defer rows.Close()
-	cases := []*gpai.Case{}
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find cases: %w", err)
-		}
-		cases = append(cases, c)
-	}
-	return cases, n, rows.Err()
+	return findPage(ctx, tx, "cases", "cases", caseColumns, &w, `(closed_at IS NOT NULL), CASE WHEN closed_at IS NULL THEN due_at END, closed_at DESC, id`, f.Limit, f.Offset, scanCase)
 }
 
 // CreateCase validates and stores a new case with its "created" event.

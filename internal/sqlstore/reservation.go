@@ -61,24 +61,7 @@ func (s *ReservationService) FindReservations(ctx context.Context, f gpai.Reserv
 	if f.CaseID != nil {
 		w.add("case_id = ?", *f.CaseID)
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reservations`+w.String(), w.args...).Scan(&n); err != nil {
-		return nil, 0, fmt.Errorf("count reservations: %w", err)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+reservationColumns+` FROM reservations`+w.String()+` ORDER BY id`+tx.limit(f.Limit, f.Offset), w.args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("find reservations: %w", err)
-	}
-	defer rows.Close()
-	list := []*gpai.Reservation{}
-	for rows.Next() {
-		r, err := scanReservation(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find reservations: %w", err)
-		}
-		list = append(list, r)
-	}
-	return list, n, rows.Err()
+	return findPage(ctx, tx, "reservations", "reservations", reservationColumns, &w, `id`, f.Limit, f.Offset, scanReservation)
 }
 
 // CreateReservation accepts a reservation and notes it on its case.

@@ -223,6 +223,31 @@ func (c nullTimeCol) Scan(v any) error {
 	return nil
 }
 
+// findPage returns the rows of table that w selects, in order, from
+// offset and at most limit of them (0 for all), each read with scan, and
+// the number of all the rows w selects. what names the rows in errors.
+func findPage[T any](ctx context.Context, tx *Tx, what, table, columns string, w *where, order string, limit, offset int,
+	scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+w.String(), w.args...).Scan(&n); err != nil {
+		return nil, 0, fmt.Errorf("count %s: %w", what, err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+columns+` FROM `+table+w.String()+` ORDER BY `+order+tx.limit(limit, offset), w.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find %s: %w", what, err)
+	}
+	defer rows.Close()
+	list := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("find %s: %w", what, err)
+		}
+		list = append(list, v)
+	}
+	return list, n, rows.Err()
+}
+
 // where builds a WHERE clause from conditions.
 type where struct {
 	conds []string

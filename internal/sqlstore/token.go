@@ -69,24 +69,7 @@ func (s *TokenService) FindTokens(ctx context.Context, f gpai.TokenFilter) ([]*g
 		}
 		w.add(active, tx.time(tx.now))
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tokens`+w.String(), w.args...).Scan(&n); err != nil {
-		return nil, 0, fmt.Errorf("count tokens: %w", err)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens`+w.String()+` ORDER BY id DESC`+tx.limit(f.Limit, f.Offset), w.args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("find tokens: %w", err)
-	}
-	defer rows.Close()
-	tokens := []*gpai.Token{}
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find tokens: %w", err)
-		}
-		tokens = append(tokens, t)
-	}
-	return tokens, n, rows.Err()
+	return findPage(ctx, tx, "tokens", "tokens", tokenColumns, &w, `id DESC`, f.Limit, f.Offset, scanToken)
 }
 
 // CreateToken stores a new token and returns its secret.

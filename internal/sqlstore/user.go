@@ -78,24 +78,7 @@ func (s *UserService) FindUsers(ctx context.Context, f gpai.UserFilter) ([]*gpai
 	if f.Role != nil {
 		w.add("role = ?", *f.Role)
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`+w.String(), w.args...).Scan(&n); err != nil {
-		return nil, 0, fmt.Errorf("count users: %w", err)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users`+w.String()+` ORDER BY email`+tx.limit(f.Limit, f.Offset), w.args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("find users: %w", err)
-	}
-	defer rows.Close()
-	users := []*gpai.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find users: %w", err)
-		}
-		users = append(users, u)
-	}
-	return users, n, rows.Err()
+	return findPage(ctx, tx, "users", "users", userColumns, &w, `email`, f.Limit, f.Offset, scanUser)
 }
 
 // CreateUser stores a new user with the password's argon2id hash.
