@@ -157,7 +157,8 @@ func (b sizeFlag) String() string {
 	for _, u := range []struct {
 		s string
 		n int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+	}{{"GiB", 1 << 30}, {"GB", 1e9}, {"MiB", 1 << 20}, {"MB", 1e6}, {"KiB", 1 << 10}, {"kB", 1e3}} {
+		// the largest unit that divides n: 10GB, not 9765625KiB
 		if n != 0 && n%u.n == 0 {
 			return strconv.FormatInt(n/u.n, 10) + u.s
 		}
