@@ -160,15 +160,15 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 func (r *runner) flush() *Stats {
 	n, big := 0, 0
 	for i, s := range r.shards {
-		n += len(s.doms)
-		if len(s.doms) > len(r.shards[big].doms) {
+		n += s.doms.len()
+		if s.doms.len() > r.shards[big].doms.len() {
 			big = i
 		}
 	}
 	parts := make([]*Stats, len(r.shards))
 	var wg sync.WaitGroup
 	for i, s := range r.shards {
-		size := len(s.doms)
+		size := s.doms.len()
 		if i == big {
 			size = n
 		}

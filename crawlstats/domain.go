@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gpai-project/gpai/cdx"
+	"github.com/gpai-project/gpai/internal/psl"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -17,19 +18,49 @@ import (
 // is itself a public suffix or not a valid name. The host is expected in
 // lower case without port, as cdx.AppendHost returns it.
 func RegisteredDomain(host string) string {
+	d, _ := registeredDomain(host)
+	return d
+}
+
+// registeredDomain is RegisteredDomain. It also reports whether the domain
+// is closed: every name below it (x.d, x a sequence of non-empty labels
+// without a colon) has it as registered domain too. That holds for an
+// eTLD+1 that is not a node of the Public Suffix List's tree (see package
+// psl) and whose top-level label is not a number, so that no name below it
+// is an IPv4 address.
+func registeredDomain(host string) (d string, closed bool) {
 	if strings.IndexByte(host, ':') >= 0 || isIPv4(host) {
 		if a, err := netip.ParseAddr(host); err == nil {
-			return a.String()
+			return a.String(), false
 		}
 		if strings.IndexByte(host, ':') >= 0 {
-			return host
+			return host, false
 		}
 	}
 	d, err := publicsuffix.EffectiveTLDPlusOne(host)
 	if err != nil {
-		return host
+		return host, false
 	}
-	return d
+	numeric := true // the top-level label
+	for i := len(d) - 1; i >= 0 && d[i] != '.'; i-- {
+		numeric = numeric && '0' <= d[i] && d[i] <= '9'
+	}
+	return d, !numeric && !psl.IsNode(d)
+}
+
+// below reports whether host is a name below the domain d: x.d, x a
+// sequence of non-empty labels without a colon.
+func below(host []byte, d string) bool {
+	n := len(host) - len(d) - 1
+	if n <= 0 || host[n] != '.' || string(host[n+1:]) != d || host[0] == '.' {
+		return false
+	}
+	for i := 1; i < n; i++ {
+		if c := host[i]; c == ':' || c == '.' && host[i-1] == '.' {
+			return false
+		}
+	}
+	return host[0] != ':' && host[n-1] != '.'
 }
 
 func isIPv4(h string) bool {
@@ -49,11 +80,13 @@ type tally struct {
 	records, bytes int64
 	first, last    int64
 	name           string
+	hash           uint64 // of name, for the shard's domain table
+	closed         bool   // every name below name is in this domain (registeredDomain)
 }
 
 // shard aggregates records on one goroutine.
 type shard struct {
-	doms  map[string]*tally
+	doms  domainTable
 	hosts []hostEntry // cache: host → its domain's tally, by hash of the host
 	// probes and hits count lookups in hosts since the last check;
 	// skipCache is how many more new hosts are not looked up
@@ -93,7 +126,7 @@ func newShard(maxHosts int) *shard {
 		n *= 2
 	}
 	return &shard{
-		doms:  make(map[string]*tally, 1024),
+		doms:  newDomainTable(),
 		rec:   cdx.Record{Skip: cdx.FieldOffset | cdx.FieldStatus},
 		hosts: make([]hostEntry, n),
 		seed:  maphash.MakeSeed(),
@@ -112,6 +145,14 @@ func (s *shard) tallyOf(host []byte) *tally {
 		s.last, s.prev = s.prev, s.last
 		return s.last
 	}
+	// In SURT order a site's host names come together: below a closed
+	// domain, the last one's, no lookup is needed.
+	if t := s.last; t != nil && t.closed && below(host, t.name) {
+		s.lastHost, s.prevHost = s.prevHost, s.lastHost
+		s.prev = s.last
+		s.lastHost = append(s.lastHost[:0], host...)
+		return t
+	}
 	var e *hostEntry
 	if s.skipCache > 0 {
 		s.skipCache--
@@ -124,7 +165,7 @@ func (s *shard) tallyOf(host []byte) *tally {
 		t = e.t
 		s.hits++
 	} else {
-		name := RegisteredDomain(string(host))
+		name, closed := registeredDomain(string(host))
 		// in SURT order, a new host is often in the last domain
 		switch {
 		case s.last != nil && s.last.name == name:
@@ -134,6 +175,7 @@ func (s *shard) tallyOf(host []byte) *tally {
 		default:
 			t = s.domain(name)
 		}
+		t.closed = t.closed || closed
 		if e != nil {
 			e.n = uint8(copy(e.host[:], host))
 			e.t = t
@@ -164,18 +206,84 @@ const (
 	cacheRest    = 1 << 16
 )
 
+// domain returns the tally of the registered domain name, new if need be.
 func (s *shard) domain(name string) *tally {
-	t := s.doms[name]
-	if t == nil {
-		if len(s.slab) == 0 {
-			s.slab = make([]tally, 1024)
-			s.slabs = append(s.slabs, s.slab)
-		}
-		t, s.slab = &s.slab[0], s.slab[1:]
-		*t = tally{first: 1<<63 - 1, last: -1 << 63, name: name}
-		s.doms[name] = t
+	h := maphash.String(s.doms.seed, name)
+	slot := s.doms.find(h, name)
+	if t := s.doms.ptrs[slot]; t != nil {
+		return t
 	}
+	if len(s.slab) == 0 {
+		s.slab = make([]tally, 1024)
+		s.slabs = append(s.slabs, s.slab)
+	}
+	t := &s.slab[0]
+	s.slab = s.slab[1:]
+	*t = tally{first: 1<<63 - 1, last: -1 << 63, name: name, hash: h}
+	s.doms.insert(slot, t)
 	return t
+}
+
+// A domainTable maps domain names to their tallies. It is an
+// open-addressing hash table probed linearly, with the hashes' top bits
+// in an array of their own: in SURT order nearly every lookup is of a
+// new domain, which then costs one probe of that small array, where a
+// map would be searched once and written once, each time hashing the
+// name and reading its memory. It never shrinks: shards live for a run.
+type domainTable struct {
+	seed maphash.Seed
+	tags []uint32 // tag(hash of the name) of each slot, 0 if the slot is empty
+	ptrs []*tally
+	n    int
+}
+
+func newDomainTable() domainTable {
+	return domainTable{seed: maphash.MakeSeed(), tags: make([]uint32, 1024), ptrs: make([]*tally, 1024)}
+}
+
+func (d *domainTable) len() int { return d.n }
+
+// tag returns a hash's tag: never 0, which marks an empty slot.
+func tag(h uint64) uint32 { return uint32(h>>32) | 1 }
+
+// find returns the slot of name, with hash h: its own, or the empty slot
+// where it would go.
+func (d *domainTable) find(h uint64, name string) int {
+	mask := len(d.tags) - 1
+	tg := tag(h)
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		switch d.tags[i] {
+		case 0:
+			return i
+		case tg:
+			if d.ptrs[i].name == name {
+				return i
+			}
+		}
+	}
+}
+
+// insert puts t in the empty slot that find returned for its name,
+// growing the table to keep it at most half full.
+func (d *domainTable) insert(slot int, t *tally) {
+	d.tags[slot], d.ptrs[slot] = tag(t.hash), t
+	d.n++
+	if 2*d.n <= len(d.tags) {
+		return
+	}
+	tags, ptrs := d.tags, d.ptrs
+	d.tags, d.ptrs = make([]uint32, 2*len(tags)), make([]*tally, 2*len(ptrs))
+	mask := len(d.tags) - 1
+	for j, p := range ptrs {
+		if p == nil {
+			continue
+		}
+		i := int(p.hash) & mask
+		for d.tags[i] != 0 {
+			i = (i + 1) & mask
+		}
+		d.tags[i], d.ptrs[i] = tags[j], p
+	}
 }
 
 func (t *tally) add(length, unix int64) {
@@ -204,7 +312,7 @@ func (s *shard) bad(kind, input string, offset int64, line []byte) {
 func (s *shard) flush(st *Stats) {
 	st.Lines += s.lines
 	if st.Domains == nil {
-		st.Domains = make(map[string]*Domain, len(s.doms))
+		st.Domains = make(map[string]*Domain, s.doms.len())
 	}
 	// into an empty st, every domain is new: no need to look it up
 	fresh := len(st.Domains) == 0
@@ -225,7 +333,7 @@ func (s *shard) flush(st *Stats) {
 			}
 			if d == nil {
 				if len(slab) == 0 {
-					slab = make([]Domain, min(len(s.doms), 4096))
+					slab = make([]Domain, min(s.doms.len(), 4096))
 				}
 				d, slab = &slab[0], slab[1:]
 				st.Domains[t.name] = d
