@@ -3,7 +3,10 @@ package crawlstats
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"os"
+	"runtime/debug"
 
 	"github.com/gpai-project/gpai/cdx"
 )
@@ -156,6 +159,30 @@ func stitch(segs []segment, s *shard, f lineFunc, input string) {
 	}
 }
 
+// errChanged reports a file that became shorter while it was read.
+var errChanged = errors.New("the file changed while it was read (it is shorter)")
+
+// mapped hands the mapped bytes of a chunk starting at input offset off to
+// k, piece bytes at a time. Mapping spares the copy from the page cache
+// that a read makes (0.5 of 5 CPU-s on the bench CDXJ). Should the file
+// shrink meanwhile, touching a page past its new end faults: the fault
+// becomes a panic here, and an error, rather than the end of the process.
+func mapped(data []byte, off, piece int64, k *sink) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if e := recover(); e != nil {
+			if _, fault := e.(interface{ Addr() uintptr }); !fault {
+				panic(e)
+			}
+			err = errChanged
+		}
+	}()
+	for p := int64(0); p < int64(len(data)); p += piece {
+		k.write(data[p:min(int64(len(data)), p+piece)], off+p, true)
+	}
+	return nil
+}
+
 // readPiece is the size of the reads of a plain input: small enough for
 // the bytes to be still in the CPU's cache when they are parsed.
 const readPiece = 256 << 10
@@ -171,17 +198,33 @@ func (r *runner) plain(ctx context.Context, input string, f io.ReaderAt, size in
 	// A chunk is read in pieces that stay in the CPU's cache between
 	// the copy from the page cache and the parsing.
 	piece := min(cs, readPiece)
+	file, _ := f.(*os.File)
 	err := r.parallel(ctx, n, func(ctx context.Context, w, i int) error {
 		off := int64(i) * cs
 		m := min(cs, size-off)
+		k := &sinks[w]
+		k.reset(r.shards[w], lf, input, &segs[i], i == 0, header)
+		if file != nil {
+			if data, mapping, ok := mapRange(file, off, int(m)); ok {
+				err := mapped(data, off, piece, k)
+				unmap(mapping)
+				if err != nil {
+					return err
+				}
+				k.close()
+				r.prog.add(m)
+				return nil
+			}
+		}
 		if bufs[w] == nil {
 			bufs[w] = make([]byte, piece)
 		}
-		k := &sinks[w]
-		k.reset(r.shards[w], lf, input, &segs[i], i == 0, header)
 		for p := int64(0); p < m; {
 			buf := bufs[w][:min(piece, m-p)]
-			if _, err := f.ReadAt(buf, off+p); err != nil && err != io.EOF {
+			if n, err := f.ReadAt(buf, off+p); n < len(buf) {
+				if err == nil || err == io.EOF {
+					err = errChanged
+				}
 				return err
 			}
 			k.write(buf, off+p, true)
