@@ -25,3 +25,9 @@ func HostOfBoth(url []byte) (fast []byte, okFast bool, full []byte, okFull bool)
 
 // CachedTimestamp parses ts with rec's cache of the last date.
 func (rec *Record) CachedTimestamp(ts []byte) (int64, bool) { return rec.timestamp(ts) }
+
+// MaxFastJSON is the longest JSON object the fast path takes.
+const MaxFastJSON = maxFastJSON
+
+// EdgeObjects returns JSON objects at the edges of the fast path's shape.
+func EdgeObjects() []string { return edgeObjects() }

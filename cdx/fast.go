@@ -1,9 +1,6 @@
 package cdx
 
-import (
-	"encoding/binary"
-	"math/bits"
-)
+import "encoding/binary"
 
 // The fast path.
 //
@@ -14,18 +11,19 @@ import (
 //
 //	{"url": "https://example.com/", "mime": "text/html", ..., "languages": "eng"}
 //
-// fastJSON recognises exactly that shape and extracts the fields in one
-// pass, without the general scanner's bookkeeping (escapes, white space,
-// scalars, nesting). When the object has no backslash, a quote always
-// delimits a string, so the shape can be checked quote by quote: every
-// string's closing quote is the next quote. Anything else (an escape, a
-// scalar value, other spacing, trailing bytes, a truncated or malformed
-// object) makes fastJSON give up before it has changed rec, and parseJSON
-// decides. On the objects it accepts, fastJSON sets the fields exactly as
-// parseJSON does: the object is then valid JSON for parseJSON too, and the
-// fields are applied in the same order with the same rules (later
-// duplicates win, "offset" and "status" keep their previous value when
-// not a number); TestFastPath and FuzzFastPath check this.
+// fastJSON recognises exactly that shape and extracts the fields without
+// the general scanner's bookkeeping (escapes, white space, scalars,
+// nesting). When the object has no backslash, a quote always delimits a
+// string, so the shape can be checked quote by quote: every string's
+// closing quote is the next quote, followed by `": "` or `", "` and the
+// next string's opening quote. Anything else (an escape, a scalar value,
+// other spacing, trailing bytes, a truncated or malformed object) makes
+// fastJSON give up, and parseJSON decides. On the objects it accepts,
+// fastJSON sets the fields exactly as parseJSON does: the object is then
+// valid JSON for parseJSON too, and the fields are applied in the same
+// order with the same rules (later duplicates win, "offset" and "status"
+// keep their previous value when not a number); TestFastPath and
+// FuzzFastPath check this.
 
 const (
 	colonSep = uint32('"') | uint32(':')<<8 | uint32(' ')<<16 | uint32('"')<<24 // `": "`
@@ -47,97 +45,45 @@ const (
 // rec and reports true. It reports false if js does not have that shape;
 // the fields it may have set are then reset by the caller (resetJSON).
 //
-// All quotes of the object are found first, in one pass that also looks
-// for backslashes (quoteMap.scan). Then the quotes are taken in order
-// from the bitmap, four per field: the key's, then the value's. After the
-// quote closing a key come `": "` and the value's opening quote, after
-// the one closing a value `", "` and the next key's, each checked as a
-// 4-byte word, so the next quote is known to be three bytes on and is
-// dropped without looking. The values of the fields of interest are
-// applied once the walk is done, the last of each (duplicates are rare;
-// "offset" and "status", which keep an earlier value when a later one is
-// not a number, are applied in order).
+// The shape is checked, and the last occurrence of each field of interest
+// found, by fastFields.scan; the values are then applied. Duplicates are
+// rare: when "offset" or "status", which keep an earlier value when a
+// later one is not a number, occur more than once, the object is walked
+// again by scanGo, which applies the earlier occurrences in order (even
+// with Skip, as they always were).
 func (rec *Record) fastJSON(js []byte) bool {
-	n := len(js)
-	// js[0] == '{' (checked by parse); the object is `{"` ... `"}`.
-	if n < 16 || n > maxFastJSON || js[1] != '"' || js[n-1] != '}' || js[n-2] != '"' {
+	f := &rec.fast.fields
+	switch f.scan(js) {
+	case 0:
 		return false
+	case 2: // rare
+		if f.scanGo(js, rec) == 0 {
+			return false
+		}
 	}
-	m := &rec.fast.quotes
-	if m.scan(js) {
-		return false // a backslash: escapes are for parseJSON
+	if f.n[fURL] > 0 {
+		rec.URL = js[f.start[fURL]:f.end[fURL]]
 	}
-	// Without backslashes every quote delimits a string, and js[n-2], the
-	// last quote, is reached before any stale bit past the object.
+	if f.n[fMIME] > 0 {
+		rec.MIME = js[f.start[fMIME]:f.end[fMIME]]
+	}
+	if f.n[fFilename] > 0 {
+		rec.Filename = js[f.start[fFilename]:f.end[fFilename]]
+	}
 	rec.Length = -1
-	var vals [fFilename + 1]struct{ s, e int } // the values of the fields, if e > 0
-	w := &m.w
-	wi, cur := 0, w[0]&^2 // the first key's opening quote, js[1], taken
-	ks := 2               // the first byte of the current key
-	for {
-		for cur == 0 {
-			wi++
-			cur = w[wi]
-		}
-		ke := wi<<6 | bits.TrailingZeros64(cur) // the quote closing the key
-		cur &= cur - 1
-		// ke+4 <= n-2: the value's opening quote precedes the last quote
-		if ke+4 > n-2 || load32(js, ke) != colonSep {
-			return false
-		}
-		for cur == 0 {
-			wi++
-			cur = w[wi]
-		}
-		cur &= cur - 1 // the value's opening quote, js[ke+3]
-		for cur == 0 {
-			wi++
-			cur = w[wi]
-		}
-		ve := wi<<6 | bits.TrailingZeros64(cur) // the quote closing the value
-		cur &= cur - 1
-		if field := keyField(js[ks:ke]); field != fOther {
-			v := &vals[field]
-			if v.e > 0 && (field == fOffset || field == fStatus) {
-				rec.set(field, js[v.s:v.e]) // a duplicate
-			}
-			v.s, v.e = ke+4, ve
-		}
-		if ve == n-2 {
-			break // the value's closing quote is the object's last quote
-		}
-		if ve+4 > n-2 || load32(js, ve) != commaSep {
-			return false
-		}
-		for cur == 0 {
-			wi++
-			cur = w[wi]
-		}
-		cur &= cur - 1 // the next key's opening quote, js[ve+3]
-		ks = ve + 4
-	}
-	if v := vals[fURL]; v.e > 0 {
-		rec.URL = js[v.s:v.e]
-	}
-	if v := vals[fMIME]; v.e > 0 {
-		rec.MIME = js[v.s:v.e]
-	}
-	if v := vals[fFilename]; v.e > 0 {
-		rec.Filename = js[v.s:v.e]
-	}
-	if v := vals[fLength]; v.e > 0 {
+	if f.n[fLength] > 0 {
 		rec.Length = -2
-		if x, ok := digits(js, v.s, v.e); ok {
+		if x, ok := digits(js, f.start[fLength], f.end[fLength]); ok {
 			rec.Length = x
 		}
 	}
-	if v := vals[fOffset]; v.e > 0 && rec.Skip&FieldOffset == 0 {
-		if x, ok := digits(js, v.s, v.e); ok {
+	if rec.Skip&FieldOffset == 0 && f.n[fOffset] > 0 {
+		if x, ok := digits(js, f.start[fOffset], f.end[fOffset]); ok {
 			rec.Offset = x
 		}
 	}
-	if v := vals[fStatus]; v.e > 0 && rec.Skip&FieldStatus == 0 {
-		if x, ok := digits(js, v.s, v.e); ok && x < 1000 {
+	if rec.Skip&FieldStatus == 0 && f.n[fStatus] > 0 {
+		if x, ok := digits(js, f.start[fStatus], f.end[fStatus]); ok && x < 1000 {
 			rec.Status = int(x)
 		}
 	}

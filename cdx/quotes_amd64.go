@@ -4,24 +4,25 @@ package cdx
 
 import "unsafe"
 
-// quoteScan stores the quote mask of each 16-byte block k of b
-// (16 <= len(b) <= 64*len(out)) as bits 16k..16k+15 of the bitmap out,
-// the bits past len(b) in the last block zero, and returns the OR of the
-// blocks' backslash masks (not zero if b holds a backslash).
-func quoteScan(b []byte, out []uint64) uint16 {
-	_ = out[(len(b)-1)>>6]
-	return quoteScanSSE2(&b[0], len(b), &out[0])
-}
+// scan is scanGo, faster: fastScan, which returns 2 if the processor
+// lacks BMI1 (those from 2013 on have it).
+func (f *fastFields) scan(js []byte) int { return fastScan(unsafe.SliceData(js), len(js), f) }
 
-// quoteScanSSE2 is quoteScan for the n bytes at p (n >= 16), storing the
-// masks as 16-bit words at out (the bitmap, little-endian).
+// useBMI1 and useAVX2 enable fastScan and its AVX2 loop.
+var useBMI1, useAVX2 = cpuid()
+
+// fastScan is scan for the n bytes at js.
 //
 //go:noescape
-func quoteScanSSE2(p *byte, n int, out *uint64) uint16
+func fastScan(js *byte, n int, f *fastFields) int
 
-// load32 returns the four bytes of b at i, i+4 <= len(b), as a
-// little-endian word, without a bounds check: the fast path checks i
-// first, and amd64 loads unaligned words.
-func load32(b []byte, i int) uint32 {
-	return *(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i))
-}
+func cpuid() (bmi1, avx2 bool)
+
+// The assembly knows fastFields' layout and maxFastJSON.
+const (
+	_ = -uint(maxFastJSON ^ 8192)
+	_ = -uint(unsafe.Offsetof(fastFields{}.start) ^ 0)
+	_ = -uint(unsafe.Offsetof(fastFields{}.end) ^ 64)
+	_ = -uint(unsafe.Offsetof(fastFields{}.n) ^ 128)
+	_ = -uint(unsafe.Offsetof(fastFields{}.words) ^ 144)
+)

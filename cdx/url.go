@@ -99,7 +99,7 @@ func hostSpan(url []byte) (start, end int, upper, ok bool) {
 
 // fastState is the state a Record keeps between lines for the fast path.
 type fastState struct {
-	quotes quoteMap
+	fields fastFields
 	// hostKey is the start of the last URL up to the end of its host,
 	// if hostSpan found it and it needed no lower-casing; its host is
 	// hostKey[hostStart:hostEnd].
