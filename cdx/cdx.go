@@ -75,10 +75,17 @@ type Record struct {
 	MIME     []byte // "mime"
 	Filename []byte // "filename": the WARC file holding the record
 
+	// SameHost reports that Host is the host of the previous line parsed
+	// into this Record, valid or not: an aggregator by host may then
+	// reuse what it found for that line without comparing the names.
+	// It may be false even so.
+	SameHost bool
+
 	// Skip, set before parsing and kept by Parse, names fields that Parse
 	// need not fill: with FieldOffset and FieldStatus it may leave Offset
 	// at -1 and Status at 0, sparing the conversion of two numbers per
-	// line when only the URL, length and time matter (crawl statistics).
+	// line when only the URL, length and time matter (crawl statistics);
+	// with FieldMIME and FieldFilename it may leave MIME and Filename nil.
 	Skip Fields
 
 	scratch []byte     // unescaped JSON strings
@@ -92,8 +99,10 @@ type Fields uint8
 
 // The optional fields.
 const (
-	FieldOffset Fields = 1 << iota // Record.Offset
-	FieldStatus                    // Record.Status
+	FieldOffset   Fields = 1 << iota // Record.Offset
+	FieldStatus                      // Record.Status
+	FieldMIME                        // Record.MIME
+	FieldFilename                    // Record.Filename
 )
 
 // A day caches the conversion of a timestamp's date: a crawl's captures
@@ -144,7 +153,7 @@ func (rec *Record) timestamp(ts []byte) (int64, bool) {
 func Parse(line []byte, rec *Record) Kind {
 	// field by field, keeping Skip and the buffers and caches: cheaper
 	// than assigning a whole new Record
-	rec.Kind, rec.Line = Valid, line
+	rec.Kind, rec.Line, rec.SameHost = Valid, line, false
 	rec.Key, rec.Timestamp, rec.URL, rec.Host, rec.MIME, rec.Filename = nil, nil, nil, nil, nil, nil
 	rec.Unix, rec.Length, rec.Offset, rec.Status = 0, 0, -1, 0
 	rec.scratch = rec.scratch[:0]
@@ -203,7 +212,7 @@ func parseWith(line []byte, rec *Record, fast bool) Kind {
 	}
 	var host []byte
 	if fast {
-		host, ok = rec.cachedHost(rec.URL)
+		host, rec.SameHost, ok = rec.cachedHost(rec.URL)
 	} else {
 		host, ok = hostOf(rec.URL, &rec.hostBuf)
 	}

@@ -64,16 +64,22 @@ func (rec *Record) fastJSON(js []byte) bool {
 	if f.n[fURL] > 0 {
 		rec.URL = js[f.start[fURL]:f.end[fURL]]
 	}
-	if f.n[fMIME] > 0 {
+	if rec.Skip&FieldMIME == 0 && f.n[fMIME] > 0 {
 		rec.MIME = js[f.start[fMIME]:f.end[fMIME]]
 	}
-	if f.n[fFilename] > 0 {
+	if rec.Skip&FieldFilename == 0 && f.n[fFilename] > 0 {
 		rec.Filename = js[f.start[fFilename]:f.end[fFilename]]
 	}
 	rec.Length = -1
 	if f.n[fLength] > 0 {
 		rec.Length = -2
-		if x, ok := digits(js, f.start[fLength], f.end[fLength]); ok {
+		s, e := f.start[fLength], f.end[fLength]
+		if l := e - s; l > 0 && l <= 8 && s+8 <= len(js) {
+			// the usual length, up to 8 digits: digits, inlined
+			if x, ok := digits8(binary.LittleEndian.Uint64(js[s:]), l); ok {
+				rec.Length = int64(x)
+			}
+		} else if x, ok := digits(js, s, e); ok {
 			rec.Length = x
 		}
 	}

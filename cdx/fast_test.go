@@ -282,12 +282,31 @@ func TestHostCache(t *testing.T) {
 	}
 	var rec cdx.Record
 	var buf []byte
-	for _, u := range urls {
-		l := `k 20240802103102 {"url": "` + u + `", "length": "5", "mime": "text/html", "status": "200"}`
+	var prev []byte // the host of the previous line, if it had one
+	sames := 0
+	for i, u := range urls {
+		length := "5"
+		if i%5 == 3 {
+			length = "x" // malformed lines count as previous lines too
+		}
+		l := `k 20240802103102 {"url": "` + u + `", "length": "` + length + `", "mime": "text/html", "status": "200"}`
 		buf = append(buf[:0], l...)
 		if err := sameParseWith(&rec, buf); err != nil {
 			t.Errorf("Parse(%q): %v", l, err)
 		}
+		if rec.SameHost {
+			sames++
+			if prev == nil || !bytes.Equal(rec.Host, prev) {
+				t.Errorf("Parse(%q): SameHost with host %q after %q", l, rec.Host, prev)
+			}
+		}
+		prev = append(prev[:0], rec.Host...)
+		if rec.Host == nil {
+			prev = nil
+		}
+	}
+	if sames < 5 {
+		t.Errorf("SameHost %d times", sames)
 	}
 }
 
@@ -335,7 +354,7 @@ func TestTimestampCache(t *testing.T) {
 // TestSkip checks that Record.Skip changes nothing but the skipped fields,
 // and that it lasts from line to line.
 func TestSkip(t *testing.T) {
-	skip := cdx.Record{Skip: cdx.FieldOffset | cdx.FieldStatus}
+	skip := cdx.Record{Skip: cdx.FieldOffset | cdx.FieldStatus | cdx.FieldMIME | cdx.FieldFilename}
 	skipped := 0
 	for _, l := range fastSeeds(t) {
 		var all cdx.Record
@@ -343,7 +362,7 @@ func TestSkip(t *testing.T) {
 		if cdx.Parse(l, &skip) != k {
 			t.Fatalf("Parse(%q) with Skip: kind %v, want %v", l, skip.Kind, k)
 		}
-		if skip.Skip != cdx.FieldOffset|cdx.FieldStatus {
+		if skip.Skip != cdx.FieldOffset|cdx.FieldStatus|cdx.FieldMIME|cdx.FieldFilename {
 			t.Fatalf("Parse reset Skip to %v", skip.Skip)
 		}
 		if k != cdx.Valid {
@@ -353,8 +372,11 @@ func TestSkip(t *testing.T) {
 			skipped++
 		}
 		if !bytes.Equal(skip.URL, all.URL) || !bytes.Equal(skip.Host, all.Host) || skip.Length != all.Length ||
-			skip.Unix != all.Unix || !bytes.Equal(skip.MIME, all.MIME) || !bytes.Equal(skip.Filename, all.Filename) {
+			skip.Unix != all.Unix {
 			t.Errorf("Parse(%q) with Skip differs in a field that is not skipped", l)
+		}
+		if skip.MIME != nil && !bytes.Equal(skip.MIME, all.MIME) || skip.Filename != nil && !bytes.Equal(skip.Filename, all.Filename) {
+			t.Errorf("Parse(%q) with Skip: MIME %q filename %q, want theirs or none", l, skip.MIME, skip.Filename)
 		}
 		// The fast path skips the conversion of the last "offset" and
 		// "status" only: earlier ones, which count when the last is not

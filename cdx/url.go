@@ -112,23 +112,26 @@ type fastState struct {
 // mostly do: when url starts with the same bytes up to the end of the
 // host, followed by a byte that ends the authority (or nothing), hostSpan
 // would find the same host there.
-func (rec *Record) cachedHost(url []byte) ([]byte, bool) {
+//
+// same reports that the host is that of the last call's URL.
+func (rec *Record) cachedHost(url []byte) (host []byte, same, ok bool) {
 	f := rec.fast
 	if p := f.hostKey; len(p) > 0 && len(url) >= len(p) && string(url[:len(p)]) == string(p) &&
 		(len(url) == len(p) || class[url[len(p)]] == cEnd) {
-		return url[f.hostStart:f.hostEnd], true
+		return url[f.hostStart:f.hostEnd], true, true
 	}
 	f.hostKey = f.hostKey[:0]
 	start, end, upper, ok := hostSpan(url)
 	if !ok {
-		return hostOfAny(url, &rec.hostBuf)
+		host, ok = hostOfAny(url, &rec.hostBuf)
+		return host, false, ok
 	}
-	host, ok := finishHost(url[start:end], upper, &rec.hostBuf)
+	host, ok = finishHost(url[start:end], upper, &rec.hostBuf)
 	if ok && !upper {
 		f.hostKey = append(f.hostKey, url[:end]...)
 		f.hostStart, f.hostEnd = start, start+len(host)
 	}
-	return host, ok
+	return host, false, ok
 }
 
 // finishHost drops a trailing dot, checks the length and lower-cases host.

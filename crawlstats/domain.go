@@ -96,6 +96,7 @@ type shard struct {
 	slabs                   [][]tally // all tallies, in the order they were handed out
 	lastHost                []byte
 	last                    *tally
+	recTally                *tally // the tally of rec's last line's host, if that line was added
 	prevHost                []byte
 	prev                    *tally
 
@@ -127,7 +128,7 @@ func newShard(maxHosts int) *shard {
 	}
 	return &shard{
 		doms:  newDomainTable(),
-		rec:   cdx.Record{Skip: cdx.FieldOffset | cdx.FieldStatus},
+		rec:   cdx.Record{Skip: cdx.FieldOffset | cdx.FieldStatus | cdx.FieldMIME | cdx.FieldFilename},
 		hosts: make([]hostEntry, n),
 		seed:  maphash.MakeSeed(),
 	}

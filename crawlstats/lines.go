@@ -18,10 +18,19 @@ type lineFunc func(s *shard, line []byte, input string, offset int64)
 func cdxjLine(s *shard, line []byte, input string, offset int64) {
 	s.lines++
 	if k := cdx.Parse(line, &s.rec); k != cdx.Valid {
+		s.recTally = nil
 		s.bad(k.String(), input, offset, line)
 		return
 	}
-	s.add(s.rec.Host, s.rec.Length, s.rec.Unix)
+	// Most lines have the host of the line before: the parser says so.
+	t := s.recTally
+	if t == nil || !s.rec.SameHost {
+		t = s.tallyOf(s.rec.Host)
+		s.recTally = t
+	}
+	t.add(s.rec.Length, s.rec.Unix)
+	s.records++
+	s.bytes += s.rec.Length
 }
 
 // A segment is a contiguous part of an input's (decompressed) text that
