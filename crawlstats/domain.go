@@ -129,7 +129,7 @@ func newShard(maxHosts int) *shard {
 	return &shard{
 		doms:  newDomainTable(),
 		rec:   cdx.Record{Skip: cdx.FieldOffset | cdx.FieldStatus | cdx.FieldMIME | cdx.FieldFilename},
-		hosts: prefault(make([]hostEntry, n)),
+		hosts: make([]hostEntry, n),
 		seed:  maphash.MakeSeed(),
 	}
 }
@@ -204,8 +204,10 @@ func (s *shard) tallyOf(host []byte) *tally {
 // write to a page that was read then replaces it, and the processor's
 // other cores must drop their stale mapping of it: an interrupt to each,
 // costly in a virtual machine (7 % of the CPU time of a run on the bench
-// CDXJ, for the host cache and the domain table, which are probed before
-// they are written). Writing first maps each page once, writable.
+// CDXJ, mostly for the domain table, which is probed before it is
+// written). Writing first maps each page once, writable. The host cache is
+// left as it is: in SURT order most of its pages are never used, and
+// clearing all of them, serially before the work starts, cost more.
 func prefault[S ~[]E, E any](s S) S {
 	clear(s)
 	return s
