@@ -151,19 +151,7 @@ func TestFastJSONOracle(t *testing.T) {
 	alphabet := []byte(`"\:, {}a0`)
 	for _, o := range objs {
 		for range 20 {
-			b := bytes.Clone(o)
-			for range 1 + r.IntN(3) {
-				i := 1 + r.IntN(len(b)-1)
-				switch c := alphabet[r.IntN(len(alphabet))]; r.IntN(3) {
-				case 0:
-					b[i] = c
-				case 1:
-					b = append(b[:i], append([]byte{c}, b[i:]...)...)
-				default:
-					b = append(b[:i], b[i+1:]...)
-				}
-			}
-			objs = append(objs, b)
+			objs = append(objs, mutate(r, bytes.Clone(o), alphabet, 1+r.IntN(3)))
 		}
 	}
 	for _, m := range scanModes {

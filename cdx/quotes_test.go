@@ -124,20 +124,26 @@ func scanObjects() []string {
 			b = append(b, '"')
 		}
 		b = append(b, '}')
-		for range r.IntN(3) {
-			i := 1 + r.IntN(len(b)-1)
-			switch c := alphabet[r.IntN(len(alphabet))]; r.IntN(3) {
-			case 0:
-				b[i] = c
-			case 1:
-				b = append(b[:i], append([]byte{c}, b[i:]...)...)
-			default:
-				b = append(b[:i], b[i+1:]...)
-			}
-		}
-		objs = append(objs, string(b))
+		objs = append(objs, string(mutate(r, b, alphabet, r.IntN(3))))
 	}
 	return objs
+}
+
+// mutate makes n random edits to b after its first byte, each replacing,
+// inserting or deleting one byte (from alphabet), and returns the result.
+func mutate(r *rand.Rand, b, alphabet []byte, n int) []byte {
+	for range n {
+		i := 1 + r.IntN(len(b)-1)
+		switch c := alphabet[r.IntN(len(alphabet))]; r.IntN(3) {
+		case 0:
+			b[i] = c
+		case 1:
+			b = append(b[:i], append([]byte{c}, b[i:]...)...)
+		default:
+			b = append(b[:i], b[i+1:]...)
+		}
+	}
+	return b
 }
 
 // TestScan compares fastFields.scan with scanGo on scanObjects.
