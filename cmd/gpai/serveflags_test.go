@@ -140,7 +140,7 @@ func TestServeOperations(t *testing.T) {
 	var base, metrics string
 	serving := regexp.MustCompile(`serving on (http://\S+)`)
 	re := regexp.MustCompile(`"msg":"serving metrics","addr":"([^"]+)"`)
-	for deadline := time.Now().Add(10 * time.Second); metrics == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); (base == "" || metrics == "") && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if mm := serving.FindStringSubmatch(out.String()); mm != nil {
 			base = mm[1]
 		}
