@@ -133,10 +133,12 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 		return nil, errors.New("crawlstats: no inputs")
 	}
 	r := &runner{cfg: cfg}
-	r.shards = make([]*shard, cfg.Workers)
-	for i := range r.shards {
+	// a shard per worker, and one for the lines that span chunks
+	r.shards = make([]*shard, cfg.Workers+1)
+	for i := range cfg.Workers {
 		r.shards[i] = newShard(cfg.HostCache)
 	}
+	r.shards[cfg.Workers] = newShard(1024)
 	var total int64
 	for _, name := range cfg.Inputs {
 		if fi, err := os.Stat(name); err == nil {
@@ -190,6 +192,11 @@ type runner struct {
 	shards []*shard
 	prog   progress
 }
+
+// joins returns the shard for the lines that span chunks, which no worker
+// uses: inputs are read one after another, and a stitcher feeds it under
+// its lock.
+func (r *runner) joins() *shard { return r.shards[r.cfg.Workers] }
 
 func (r *runner) run(ctx context.Context) error {
 	for _, name := range r.cfg.Inputs {

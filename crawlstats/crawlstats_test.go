@@ -8,8 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/gpai-project/gpai/crawlstats"
@@ -356,5 +359,90 @@ func TestWARC(t *testing.T) {
 		if d.First.Day() != 2 || d.Last.Day() != 4 {
 			t.Errorf("example.com first %v, last %v", d.First, d.Last)
 		}
+	}
+}
+
+// TestLongLine runs inputs holding lines longer than MaxLineSize, which
+// span many chunks (and gzip pieces): each is counted once as
+// "line_too_long", the lines around it are read, and a line of exactly
+// MaxLineSize is not too long.
+func TestLongLine(t *testing.T) {
+	valid := func(host string) string {
+		return "com,example)/ 20240802103102 {\"url\": \"https://" + host + "/\", \"length\": \"10\"}\n"
+	}
+	long := strings.Repeat("x", 3*crawlstats.MaxLineSize) + "\n"
+	edge := valid("edge.example.org")
+	edge = edge[:len(edge)-2] + strings.Repeat(" ", crawlstats.MaxLineSize-len(edge)+1) + "}\n" // MaxLineSize bytes and "\n"
+	if len(edge) != crawlstats.MaxLineSize+1 {
+		t.Fatalf("the edge line has %d bytes", len(edge))
+	}
+	text := valid("a.example.com") + long + valid("b.example.net") + edge + long[:crawlstats.MaxLineSize+1] + "\n" + valid("c.example.com")
+	for _, tt := range []struct {
+		file    string
+		content []byte
+	}{
+		{"long.cdxj", []byte(text)},
+		{"long.cdxj.gz", gzipMembers(t, []byte(text), 200<<10)},
+		{"tail.cdxj", []byte(text + long[:len(long)-1])}, // no final newline
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			p := writeTemp(t, tt.file, tt.content)
+			st, err := crawlstats.Run(context.Background(), crawlstats.Config{Inputs: []string{p}, ChunkSize: 64 << 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tooLong := int64(2)
+			if strings.HasPrefix(tt.file, "tail") {
+				tooLong = 3
+			}
+			if st.Malformed["line_too_long"] != tooLong || st.Records != 4 || st.Lines != 4+tooLong {
+				t.Errorf("lines %d, records %d, malformed %v; want %d lines, 4 records, %d too long",
+					st.Lines, st.Records, st.Malformed, 4+tooLong, tooLong)
+			}
+			for _, d := range []string{"example.com", "example.net", "example.org"} {
+				if st.Domains[d] == nil {
+					t.Errorf("domain %s missing", d)
+				}
+			}
+		})
+	}
+}
+
+// TestLongLineMemory reads files that are one line of 24 and of 96 MiB:
+// the heap does not grow with the line.
+func TestLongLineMemory(t *testing.T) {
+	peak := func(size int) uint64 {
+		p := writeTemp(t, "one.cdxj", bytes.Repeat([]byte("x"), size))
+		runtime.GC()
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var peak uint64
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for {
+				metrics.Read(sample)
+				peak = max(peak, sample[0].Value.Uint64())
+				select {
+				case <-stop:
+					return
+				case <-time.After(time.Millisecond):
+				}
+			}
+		}()
+		st, err := crawlstats.Run(context.Background(), crawlstats.Config{Inputs: []string{p}, Workers: 2})
+		close(stop)
+		<-done
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Malformed["line_too_long"] != 1 || st.Lines != 1 {
+			t.Errorf("%d MiB: lines %d, malformed %v; want one line too long", size>>20, st.Lines, st.Malformed)
+		}
+		return peak
+	}
+	small, large := peak(24<<20), peak(96<<20)
+	if large > small+16<<20 {
+		t.Errorf("heap peaked at %d MiB for a line of 24 MiB, %d MiB for 96 MiB", small>>20, large>>20)
 	}
 }

@@ -61,6 +61,7 @@ func (r *runner) gzip(ctx context.Context, input string, f io.ReaderAt, size int
 	cs := int64(r.cfg.ChunkSize)
 	n := int((size + cs - 1) / cs)
 	segs := make([]segment, n)
+	st := newStitcher(segs, r.joins(), lf, input)
 	tasks := make([]gzTask, r.cfg.Workers)
 	err := r.parallel(ctx, n, func(ctx context.Context, w, i int) error {
 		t := &tasks[w]
@@ -77,6 +78,7 @@ func (r *runner) gzip(ctx context.Context, input string, f io.ReaderAt, size int
 			}
 			if start < 0 {
 				t.sink.close()
+				st.finish(i)
 				return nil
 			}
 		} else {
@@ -99,12 +101,13 @@ func (r *runner) gzip(ctx context.Context, input string, f io.ReaderAt, size int
 			}
 		}
 		t.sink.close()
+		st.finish(i)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	stitch(segs, r.shards[0], lf, input)
+	st.end()
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"sync"
 
 	"github.com/gpai-project/gpai/cdx"
 )
@@ -36,12 +37,17 @@ func cdxjLine(s *shard, line []byte, input string, offset int64) {
 // A segment is a contiguous part of an input's (decompressed) text that
 // one task reads. Its lines are handled by the task, except for the part
 // before its first newline and the part after its last, which continue
-// lines of the neighbouring segments: they are kept and joined once all
-// tasks are done.
+// lines of the neighbouring segments: a stitcher joins them as soon as
+// the segments on both sides are done. Of each part no more than
+// MaxLineSize+1 bytes are kept, and of a head longer than that, which
+// makes its line too long whatever comes before, only the start, for the
+// example: memory stays bounded however long the lines.
 type segment struct {
 	nl         bool   // the segment holds a newline
 	head       []byte // up to and including the first newline, or everything
 	tail       []byte // after the last newline
+	headLen    int64  // the length of the head, of which head holds the start
+	tailLen    int64  // the length of the tail, likewise
 	headOffset int64
 	tailOffset int64
 	skip       bool // the first line, a header, is still to be skipped
@@ -53,13 +59,15 @@ type sink struct {
 	f       lineFunc
 	input   string
 	seg     *segment
-	partial []byte // the unfinished line
+	head    []byte // the start of the segment's head, until close
+	partial []byte // the start of the unfinished line
+	partLen int64  // its length
 	partOff int64
 	skip    bool // skip the next line (a header)
 }
 
 func (k *sink) reset(s *shard, f lineFunc, input string, seg *segment, first, skip bool) {
-	*k = sink{s: s, f: f, input: input, seg: seg, partial: k.partial[:0], skip: first && skip}
+	*k = sink{s: s, f: f, input: input, seg: seg, head: k.head[:0], partial: k.partial[:0], skip: first && skip}
 	seg.nl = first // the first segment starts with a whole line
 }
 
@@ -73,31 +81,31 @@ func (k *sink) write(p []byte, offset int64, exact bool) {
 			offset += int64(n)
 		}
 	}
-	if !k.seg.nl {
+	if seg := k.seg; !seg.nl {
+		if seg.headLen == 0 {
+			seg.headOffset = offset
+		}
 		nl := bytes.IndexByte(p, '\n')
 		if nl < 0 {
-			if len(k.seg.head) == 0 {
-				k.seg.headOffset = offset
-			}
-			k.seg.head = append(k.seg.head, p...)
+			k.head = appendLine(k.head, p)
+			seg.headLen += int64(len(p))
 			return
 		}
-		if len(k.seg.head) == 0 {
-			k.seg.headOffset = offset
-		}
-		k.seg.head = append(k.seg.head, p[:nl+1]...)
-		k.seg.nl = true
+		k.head = appendLine(k.head, p[:nl+1])
+		seg.headLen += int64(nl + 1)
+		seg.nl = true
 		pos(nl + 1)
 	}
-	if len(k.partial) > 0 {
+	if k.partLen > 0 {
 		nl := bytes.IndexByte(p, '\n')
 		if nl < 0 {
-			k.partial = append(k.partial, p...)
+			k.partial = appendLine(k.partial, p)
+			k.partLen += int64(len(p))
 			return
 		}
-		k.partial = append(k.partial, p[:nl]...)
-		k.line(k.partial, k.partOff)
-		k.partial = k.partial[:0]
+		k.partial = appendLine(k.partial, p[:nl])
+		k.line(k.partial, k.partLen+int64(nl), k.partOff)
+		k.partial, k.partLen = k.partial[:0], 0
 		pos(nl + 1)
 	}
 	for {
@@ -105,66 +113,122 @@ func (k *sink) write(p []byte, offset int64, exact bool) {
 		if nl < 0 {
 			break
 		}
-		k.line(p[:nl], offset)
+		k.line(p[:nl], int64(nl), offset)
 		pos(nl + 1)
 	}
 	if len(p) > 0 {
-		k.partial = append(k.partial, p...)
-		k.partOff = offset
+		k.partial = appendLine(k.partial[:0], p)
+		k.partLen, k.partOff = int64(len(p)), offset
 	}
 }
 
-func (k *sink) line(l []byte, offset int64) {
-	if n := len(l); n > 0 && l[n-1] == '\r' {
-		l = l[:n-1]
+// MaxLineSize is the longest line of a CDXJ, CSV or TSV input that is
+// read (1 MiB, as cdx.Reader's): a longer one is counted as malformed,
+// "line_too_long", and no more than this of it is ever held in memory.
+const MaxLineSize = cdx.MaxLineSize
+
+// appendLine appends p to the start of a line, keeping no more than one
+// byte past MaxLineSize: enough to tell that the line is too long.
+func appendLine(line, p []byte) []byte {
+	if room := MaxLineSize + 1 - len(line); len(p) > room {
+		p = p[:max(room, 0)]
 	}
-	if len(l) == 0 {
+	return append(line, p...)
+}
+
+// line handles a line of n bytes, without its newline, of which l holds
+// all or, for a line too long, the start.
+func (k *sink) line(l []byte, n int64, offset int64) {
+	if n == int64(len(l)) && n > 0 && l[n-1] == '\r' {
+		l, n = l[:n-1], n-1
+	}
+	if n == 0 {
 		return
 	}
 	if k.skip {
 		k.skip = false
 		return
 	}
+	if n > MaxLineSize {
+		k.s.lines++
+		k.s.bad("line_too_long", k.input, offset, l)
+		return
+	}
 	k.f(k.s, l, k.input, offset)
 }
 
-// close ends the segment.
+// close ends the segment: its head and tail are copied out of the sink's
+// buffers, which the next segment reuses.
 func (k *sink) close() {
-	if k.seg.nl {
-		k.seg.tail = append(k.seg.tail[:0], k.partial...)
-		k.seg.tailOffset = k.partOff
+	seg := k.seg
+	head := k.head
+	if seg.headLen > MaxLineSize+1 {
+		head = head[:min(len(head), maxExampleLen)]
 	}
-	k.seg.skip = k.skip
-	k.partial = k.partial[:0]
+	seg.head = bytes.Clone(head)
+	if seg.nl {
+		seg.tail = bytes.Clone(k.partial)
+		seg.tailLen, seg.tailOffset = k.partLen, k.partOff
+	}
+	seg.skip = k.skip
+	k.head, k.partial, k.partLen = k.head[:0], k.partial[:0], 0
 }
 
-// stitch handles the lines that span segments.
-func stitch(segs []segment, s *shard, f lineFunc, input string) {
-	var k sink
-	var carry []byte
-	var carryOff int64
-	skip := len(segs) > 0 && segs[0].skip
-	for i := range segs {
-		seg := &segs[i]
-		if i == 0 {
-			carry, carryOff = append(carry, seg.tail...), seg.tailOffset
-			continue
+// A stitcher handles the lines that span segments, in the input's order,
+// as soon as the segments on both sides of them are done. Its lines go to
+// a shard of their own, which no worker uses.
+type stitcher struct {
+	mu       sync.Mutex
+	segs     []segment
+	done     []bool
+	next     int  // the next segment to join
+	k        sink // for the joined lines
+	carry    []byte
+	carryLen int64
+	carryOff int64
+}
+
+func newStitcher(segs []segment, s *shard, f lineFunc, input string) *stitcher {
+	return &stitcher{segs: segs, done: make([]bool, len(segs)), k: sink{s: s, f: f, input: input}}
+}
+
+// finish records that segment i is closed, joins the lines that are
+// complete and releases the heads and tails it has used.
+func (st *stitcher) finish(i int) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.done[i] = true
+	for ; st.next < len(st.segs) && st.done[st.next]; st.next++ {
+		seg := &st.segs[st.next]
+		switch {
+		case st.next == 0:
+			st.k.skip = seg.skip
+			st.carry, st.carryLen, st.carryOff = append(st.carry[:0], seg.tail...), seg.tailLen, seg.tailOffset
+		default:
+			if st.carryLen == 0 {
+				st.carryOff = seg.headOffset
+			}
+			st.carry = appendLine(st.carry, seg.head)
+			st.carryLen += seg.headLen
+			if !seg.nl {
+				break // the line goes on
+			}
+			l := st.carry
+			if int64(len(l)) == st.carryLen {
+				l = l[:len(l)-1] // all of the line is held, and its newline
+			}
+			st.k.line(l, st.carryLen-1, st.carryOff)
+			st.carry, st.carryLen, st.carryOff = append(st.carry[:0], seg.tail...), seg.tailLen, seg.tailOffset
 		}
-		if len(carry) == 0 {
-			carryOff = seg.headOffset
-		}
-		carry = append(carry, seg.head...)
-		if !seg.nl {
-			continue
-		}
-		k = sink{s: s, f: f, input: input, skip: skip}
-		k.line(bytes.TrimSuffix(carry, []byte{'\n'}), carryOff)
-		skip = k.skip
-		carry, carryOff = append(carry[:0], seg.tail...), seg.tailOffset
+		*seg = segment{}
 	}
-	if len(carry) > 0 {
-		k = sink{s: s, f: f, input: input, skip: skip}
-		k.line(carry, carryOff)
+}
+
+// end handles the last line of an input that does not end with a newline,
+// once every segment is done.
+func (st *stitcher) end() {
+	if st.carryLen > 0 {
+		st.k.line(st.carry, st.carryLen, st.carryOff)
 	}
 }
 
@@ -201,6 +265,7 @@ func (r *runner) plain(ctx context.Context, input string, f io.ReaderAt, size in
 	cs := int64(r.cfg.ChunkSize)
 	n := int((size + cs - 1) / cs)
 	segs := make([]segment, n)
+	st := newStitcher(segs, r.joins(), lf, input)
 	bufs := make([][]byte, r.cfg.Workers)
 
 	sinks := make([]sink, r.cfg.Workers)
@@ -221,6 +286,7 @@ func (r *runner) plain(ctx context.Context, input string, f io.ReaderAt, size in
 					return err
 				}
 				k.close()
+				st.finish(i)
 				r.prog.add(m)
 				return nil
 			}
@@ -240,12 +306,13 @@ func (r *runner) plain(ctx context.Context, input string, f io.ReaderAt, size in
 			p += int64(len(buf))
 		}
 		k.close()
+		st.finish(i)
 		r.prog.add(m)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	stitch(segs, r.shards[0], lf, input)
+	st.end()
 	return nil
 }
