@@ -23,7 +23,8 @@ type Stats struct {
 	Records int64 `json:"records"`
 	Bytes   int64 `json:"bytes"`
 	// Malformed counts the skipped lines by kind ("truncated_json",
-	// "missing_length", "non_numeric_length", "bad_url", ...).
+	// "missing_length", "non_numeric_length", "bad_url",
+	// "line_too_long", ...).
 	Malformed map[string]int64 `json:"malformed,omitempty"`
 	// Examples holds up to MaxExamples malformed lines per kind: those
 	// first by input name, then offset, then text.
