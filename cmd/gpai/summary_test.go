@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/gpai-project/gpai/internal/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,6 +99,12 @@ func TestCrawlstatsCLI(t *testing.T) {
 		if r.code != 0 || r.stdout != string(truth) {
 			t.Errorf("%s: exit %d, csv differs from the generator's truth\n%s", in, r.code, r.stderr)
 		}
+	}
+	// the table for people, with its malformed lines and examples
+	if r := run(t, "crawlstats", "-q", "--top", "12", testdata+"cc5k.cdxj.gz"); r.code != 0 {
+		t.Errorf("text: exit %d %s", r.code, r.stderr)
+	} else {
+		golden.Assert(t, "crawlstats/cc5k.top12.txt", []byte(r.stdout))
 	}
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
