@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -445,4 +446,52 @@ func TestLongLineMemory(t *testing.T) {
 	if large > small+16<<20 {
 		t.Errorf("heap peaked at %d MiB for a line of 24 MiB, %d MiB for 96 MiB", small>>20, large>>20)
 	}
+}
+
+// FuzzChunks reads the same CDXJ text in chunks of a few bytes and in one
+// chunk, plain and as gzip members of a few lines: the statistics, the
+// malformed lines' offsets and examples included, must not depend on
+// where the chunks and members cut the lines.
+func FuzzChunks(f *testing.F) {
+	line := "com,example)/ 20240802103102 {\"url\": \"https://www.example.com/\", \"length\": \"10\"}\n"
+	f.Add([]byte(line+line+"x y\n"+line), uint8(7))
+	f.Add([]byte("\n\n"+line+"\r\n"+line[:40]), uint8(1))
+	f.Add([]byte(strings.ReplaceAll(line, "example", "a.b.example")+line+"net,x)/ 20240802103102 {}\n"), uint8(33))
+	f.Fuzz(func(t *testing.T, text []byte, chunk uint8) {
+		if len(text) > 4<<10 {
+			return
+		}
+		cfg := func(p string, cs int) crawlstats.Config {
+			return crawlstats.Config{Inputs: []string{p}, Format: crawlstats.FormatCDXJ, ChunkSize: cs, Workers: 3, HostCache: 64}
+		}
+		p := writeTemp(t, "f.cdxj", text)
+		whole, err := crawlstats.Run(context.Background(), cfg(p, 1<<20))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs := 1 + int(chunk)
+		parts, err := crawlstats.Run(context.Background(), cfg(p, cs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(whole, parts); diff != "" {
+			t.Fatalf("chunks of %d bytes differ from one chunk (-one +chunks):\n%s", cs, diff)
+		}
+		// gzip: members of a few lines; offsets are then the members'
+		gz := writeTemp(t, "f.cdxj.gz", gzipMembers(t, text, 16+4*cs))
+		g1, err := crawlstats.Run(context.Background(), crawlstats.Config{Inputs: []string{gz}, ChunkSize: 1 << 20, Workers: 3, HostCache: 64})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g2, err := crawlstats.Run(context.Background(), crawlstats.Config{Inputs: []string{gz}, ChunkSize: 64, Workers: 3, HostCache: 64})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(g1, g2); diff != "" {
+			t.Fatalf("gzip in chunks of 64 bytes differs from one chunk (-one +chunks):\n%s", diff)
+		}
+		if g1.Lines != whole.Lines || g1.Records != whole.Records || g1.Bytes != whole.Bytes || !maps.Equal(g1.Malformed, whole.Malformed) {
+			t.Fatalf("gzip: lines %d records %d malformed %v; plain: %d %d %v", g1.Lines, g1.Records, g1.Malformed, whole.Lines, whole.Records, whole.Malformed)
+		}
+	})
 }
